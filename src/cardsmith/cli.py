@@ -1,0 +1,192 @@
+"""The command line: each command turns options into one call of the core and prints a summary.
+
+Data goes to stdout, diagnostics to stderr. Exit codes: 0 ok, 1 content or build problems,
+2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cardsmith import __version__
+from cardsmith.errors import CardsmithError, Problem, ProblemsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+cards_option = click.option(
+    "--cards",
+    "cards_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("cards"),
+    show_default=True,
+    help="The deck project folder (deck.yaml, curriculum.md, question files).",
+)
+out_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Where the built decks go.",
+)
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def reports_errors(func: F) -> F:
+    """Turn cardsmith's errors into located messages and exit 1, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ProblemsError as exc:
+            _print_problems(exc.problems)
+            errors = sum(1 for p in exc.problems if p.severity.value == "error")
+            click.echo(f"{errors} error(s); nothing was written.", err=True)
+            sys.exit(1)
+        except CardsmithError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cardsmith")
+def cli() -> None:
+    """Turn a Markdown curriculum and YAML questions into Anki decks and SRS files.
+
+    \b
+    Example:
+        cardsmith build            # cards/ -> decks/
+        cardsmith check            # validate only
+    """
+
+
+@cli.command()
+@cards_option
+@out_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this format (repeatable); default: the formats deck.yaml lists.",
+)
+@click.option("--check", "check", is_flag=True, help="Write nothing; exit 1 if decks/ or the lock are out of date.")
+@click.option(
+    "--allow-schema-change",
+    is_flag=True,
+    help="Accept a change of note type fields or templates (learners must then 'merge note types').",
+)
+@reports_errors
+def build(cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool, allow_schema_change: bool) -> None:
+    """Build the decks from the deck project.
+
+    \b
+    Example:
+        cardsmith build --cards cards --out decks
+        cardsmith build --format apkg
+        cardsmith build --check     # in CI: are decks/ and the lock up to date?
+    """
+    from cardsmith.build import build as run_build
+
+    result = run_build(cards_dir, out_dir, formats or None, check=check, allow_schema_change=allow_schema_change)
+    _print_problems(result.warnings)
+    changes = result.plan.changes
+    if check:
+        if result.stale:
+            for path in result.stale:
+                click.echo(f"{path}: stale", err=True)
+            click.echo(
+                f"{len(result.stale)} file(s) differ from what the sources build; run `cardsmith build` and commit them.",
+                err=True,
+            )
+            sys.exit(1)
+        click.echo(f"up to date: {len(result.unchanged)} file(s) match the sources ({changes.summary()}).")
+        return
+    click.echo(
+        f"{len(result.plan.deck.notes)} notes: {changes.summary()}; "
+        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged."
+    )
+
+
+@cli.command()
+@cards_option
+@reports_errors
+def check(cards_dir: Path) -> None:
+    """Check the deck project and report every problem; write nothing.
+
+    \b
+    Example:
+        cardsmith check --cards cards
+    """
+    from cardsmith.build import load_project
+
+    project = load_project(cards_dir)
+    _print_problems(project.problems)
+    click.echo(f"ok: {len(project.cards)} cards in {len(project.files)} files.")
+
+
+@cli.command()
+@cards_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per curriculum node.")
+@click.option("--min", "minimum", type=click.IntRange(min=1), default=1, show_default=True, help="Mark topics with fewer cards.")
+@reports_errors
+def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
+    """Show how many cards every curriculum topic has; uncovered topics are marked ✗.
+
+    \b
+    Example:
+        cardsmith coverage --min 2
+        cardsmith coverage --json | jq '.[] | select(.leaf and .cards < 2)'
+    """
+    from cardsmith.build import load_project
+    from cardsmith.coverage import coverage as count, format_tree
+
+    project = load_project(cards_dir)
+    rows = count(project.curriculum, project.cards)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_tree(rows, minimum))
+
+
+@cli.command()
+@cards_option
+@reports_errors
+def status(cards_dir: Path) -> None:
+    """Show what changed since the last build (against the lock) and what Anki will not do.
+
+    \b
+    Example:
+        cardsmith status
+    """
+    from cardsmith.build import load_project, plan, read_lock, source_date_epoch
+
+    project = load_project(cards_dir)
+    result = plan(project, read_lock(cards_dir), source_date_epoch(), allow_schema_change=True)
+    changes = result.changes
+    _print_problems(project.problems + changes.warnings)
+    for label, ids in (("new", changes.new), ("changed", changes.changed), ("removed", changes.removed)):
+        for card_id in ids:
+            click.echo(f"{label:8} {card_id}")
+    for key in changes.notetypes_changed:
+        click.echo(f"{'changed':8} note type {key}")
+    click.echo(changes.summary())
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="cardsmith")

@@ -1,0 +1,91 @@
+"""`deck.yaml`: the deck's title, id and settings, read into a DeckConfig."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from cardsmith import sources
+from cardsmith.errors import Location, Problem, error
+from cardsmith.model import DeckConfig
+from cardsmith.suggest import did_you_mean
+
+FILENAME = "deck.yaml"
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+TEXT_KEYS = ("title", "id", "description", "version", "curriculum", "phase_word")
+LIST_KEYS = ("authors", "sections", "formats")
+REQUIRED = ("title", "id")
+
+
+def load_config(cards_dir: Path, known_formats: tuple[str, ...]) -> tuple[DeckConfig | None, list[Problem]]:
+    """Read and check `deck.yaml` in a deck project."""
+    shown = str(cards_dir / FILENAME)
+    path = cards_dir / FILENAME
+    if not path.is_file():
+        return None, [error(Location(shown), f"no {FILENAME} here; create one with `cardsmith init {cards_dir}`")]
+    source, problems = sources.read_text(path, shown)
+    if source is None:
+        return None, problems
+    return parse_config(source, known_formats)
+
+
+def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[DeckConfig | None, list[Problem]]:
+    """Check a `deck.yaml` text; every problem is reported with its location."""
+    path = source.path
+    root, problems = sources.compose(source)
+    if problems:
+        return None, problems
+    if not isinstance(root, yaml.MappingNode):
+        where = sources.loc(path, root) if root is not None else Location(path, 1, 1)
+        return None, [error(where, f"{FILENAME} must be a mapping of settings (title: …, id: …)")]
+    items, problems = sources.mapping_items(path, root)
+    values: dict[str, object] = {}
+    for name, (key, value) in items.items():
+        if name in TEXT_KEYS:
+            text, found = sources.text_value(path, value, name)
+            problems += found
+            if text is not None and not text.strip():
+                problems.append(error(sources.loc(path, value), f"'{name}' is empty"))
+            values[name] = text.strip() if text else text
+        elif name in LIST_KEYS:
+            if isinstance(value, yaml.ScalarNode) and value.tag == sources.STR:
+                value = yaml.SequenceNode("tag:yaml.org,2002:seq", [value], value.start_mark, value.end_mark)
+            if not isinstance(value, yaml.SequenceNode):
+                problems.append(error(sources.loc(path, value), f"'{name}' must be a list of text, not {sources.describe(value)}"))
+                continue
+            texts = []
+            for item in value.value:
+                text, found = sources.text_value(path, item, name)
+                problems += found
+                if text is not None:
+                    texts.append(text.strip())
+            values[name] = tuple(texts)
+        else:
+            problems.append(
+                error(sources.loc(path, key), f"unknown setting '{name}'{did_you_mean(name, TEXT_KEYS + LIST_KEYS)}")
+            )
+    for name in REQUIRED:
+        if name not in items:
+            problems.append(error(Location(path, 1, 1), f"missing setting '{name}'"))
+    if "id" in items and isinstance(values.get("id"), str) and not ID_PATTERN.fullmatch(str(values["id"])):
+        problems.append(
+            error(
+                sources.loc(path, items["id"][1]),
+                "'id' must be lower-case letters, digits and dashes (e.g. python-backend); "
+                "it names every card's GUID, so never change it after release",
+            )
+        )
+    for fmt_node in items.get("formats", (None, None))[1].value if isinstance(items.get("formats", (None, None))[1], yaml.SequenceNode) else []:
+        if isinstance(fmt_node, yaml.ScalarNode) and fmt_node.value not in known_formats:
+            problems.append(
+                error(
+                    sources.loc(path, fmt_node),
+                    f"unknown format '{fmt_node.value}'{did_you_mean(fmt_node.value, known_formats)}; "
+                    f"known: {', '.join(known_formats)}",
+                )
+            )
+    if problems:
+        return None, problems
+    return DeckConfig(**values), []  # type: ignore[arg-type]

@@ -1,0 +1,125 @@
+"""Parse a curriculum written in Markdown into phases, weeks and topics (markdown-it tokens).
+
+The structure is read from tokens, never from regexes over lines: `##` sections (a phase when its
+title starts with the phase word), `###` weeks or sections, and list items at any depth — bullet
+or numbered, bold or not — as topics. Every node keeps its source line.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from cardsmith.errors import Location, Problem, error
+from cardsmith.model import Curriculum, Kind, Node
+
+
+def _parser() -> MarkdownIt:
+    # html on so that HTML comments become html_block tokens and are skipped, not read as topics
+    return MarkdownIt("commonmark", {"html": True})
+
+
+def parse_curriculum(
+    text: str, path: str, phase_word: str = "Фаза", sections: tuple[str, ...] = ()
+) -> tuple[Curriculum, list[Problem]]:
+    """Parse curriculum Markdown; a problem if it has no phases."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    tokens = _parser().parse(text)
+    nodes: list[Node] = []
+    title = ""
+    section: int | None = None  # index of the current `##` node
+    week: int | None = None  # index of the current `###` node
+    items: list[int | None] = []  # one entry per open list item: its node index
+    heading: Token | None = None
+
+    def add(kind: Kind, title: str, parent: int | None, line: int) -> int:
+        path_ = (nodes[parent].path if parent is not None else ()) + (title,)
+        nodes.append(Node(len(nodes), parent, kind, title, Location(path, line, 1), path_))
+        return len(nodes) - 1
+
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = token
+            items = []
+        elif token.type == "inline" and heading is not None:
+            name = inline_text(token)
+            line = heading.map[0] + 1 if heading.map else 0
+            level = int(heading.tag[1])
+            if level == 1 and not title:
+                title = name
+            elif level == 2:
+                is_phase = name.startswith(phase_word) or any(_matches(name, s) for s in sections)
+                section = add(Kind.PHASE if is_phase else Kind.SECTION, name, None, line)
+                week = None
+            elif level == 3 and section is not None:
+                week = add(Kind.WEEK, name, section, line)
+            heading = None
+        elif token.type == "list_item_open":
+            parent = next((p for p in reversed(items) if p is not None), None)
+            if parent is None:
+                parent = week if week is not None else section
+            items.append(None)
+            if parent is None:
+                continue  # a list before the first section: not part of the plan
+            inline = _first_inline(tokens, i)
+            if inline is not None and inline_text(inline):
+                line = token.map[0] + 1 if token.map else 0
+                items[-1] = add(Kind.TOPIC, inline_text(inline), parent, line)
+        elif token.type == "list_item_close":
+            items.pop()
+
+    curriculum = Curriculum(title, tuple(nodes))
+    problems: list[Problem] = []
+    if not curriculum.phases:
+        problems.append(
+            error(
+                Location(path, 1, 1),
+                f"no phases found: a phase is a '## ' heading whose title starts with '{phase_word}' "
+                "(set phase_word in deck.yaml for another word)",
+            )
+        )
+    return curriculum, problems
+
+
+def _matches(title: str, name: str) -> bool:
+    return name in aliases(title)
+
+
+def _first_inline(tokens: list[Token], start: int) -> Token | None:
+    """The inline token of a list item's own paragraph (not of a nested item)."""
+    for token in tokens[start + 1 :]:
+        if token.type in ("bullet_list_open", "ordered_list_open", "list_item_close"):
+            return None
+        if token.type == "inline":
+            return token
+    return None
+
+
+def inline_text(token: Token) -> str:
+    """The plain title of an inline token: markup removed, `__name__` kept as written."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type in ("strong_open", "strong_close", "em_open", "em_close") and child.markup.startswith("_"):
+            # `__init__` parses as bold "init"; in a plan about Python it is a name
+            parts.append(child.markup)
+        elif child.type == "html_inline" and not child.content.startswith("<!--"):
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+def aliases(title: str) -> set[str]:
+    """The names a topic path segment may use for a title.
+
+    The title itself, the label before its first colon (`Фаза 1`, `Неделя 1-2`), and the title
+    without a trailing parenthetical (`FastAPI` for `FastAPI (рекомендуемый для начинающих)`).
+    """
+    names = {title}
+    if ": " in title:
+        names.add(title.split(": ", 1)[0].strip())
+    if title.endswith(")") and " (" in title:
+        names.add(title[: title.rindex(" (")].strip())
+    return {n for n in names if n}

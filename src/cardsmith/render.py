@@ -1,0 +1,85 @@
+"""Markdown to the HTML that goes into note fields (pure, cached per distinct text).
+
+Raw HTML is off: card text from a study group is untrusted, so `<script>` comes out as text.
+Fenced code is highlighted by Pygments with CSS classes (the stylesheet is in notetypes.py),
+and `\\( \\)` / `\\[ \\]` math is passed through for Anki's MathJax.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.texmath import texmath_plugin
+
+CLOZE_MARK = re.compile(r"\{\{c\d+::")
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    """Highlight one fenced block; a block with cloze deletions stays plain so they survive."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    name = lang.strip().split()[0].lower() if lang.strip() else ""
+    css_lang = f' class="language-{html.escape(name)}"' if name else ""
+    if name and not CLOZE_MARK.search(code):
+        try:
+            lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            lexer = None
+        if lexer is not None:
+            body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+            return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>\n'
+    return f'<pre class="highlight"><code{css_lang}>{html.escape(code, quote=False)}</code></pre>\n'
+
+
+def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return "\\(" + html.escape(tokens[idx].content, quote=False) + "\\)"
+
+
+def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return "<p>\\[" + html.escape(tokens[idx].content, quote=False) + "\\]</p>\n"
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    """The one Markdown parser for card fields."""
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight, "breaks": False})
+    md.enable(["table", "strikethrough"])
+    md.use(texmath_plugin, delimiters="brackets")
+    md.add_render_rule("math_inline", _math_inline)
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("math_block_eqno", _math_block)
+    return md
+
+
+@functools.lru_cache(maxsize=None)
+def render_markdown(text: str) -> str:
+    """Render a Markdown field to HTML (each distinct text is rendered once)."""
+    if not text.strip():
+        return ""
+    return markdown().render(text.strip()).strip()
+
+
+def render_plain(text: str) -> str:
+    """Escape a plain-text field (the answer of a type-in card, a breadcrumb)."""
+    return html.escape(text.strip(), quote=False)
+
+
+def media_references(text: str) -> tuple[str, ...]:
+    """The image sources a Markdown field refers to, in order."""
+    found: list[str] = []
+    for token in markdown().parse(text):
+        for child in token.children or ():
+            if child.type == "image":
+                src = child.attrGet("src")
+                if isinstance(src, str):
+                    found.append(src)
+    return tuple(found)

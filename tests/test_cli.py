@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cardsmith.cli import cli
+from conftest import NOW
+
+PLAN = Path(__file__).parent / "fixtures" / "mini"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env={"SOURCE_DATE_EPOCH": str(NOW)})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_reports_the_number_of_cards(mini: Path) -> None:
+    assert run("check", "--cards", str(mini)) == (0, "ok: 7 cards in 2 files.\n", "")
+
+
+def test_check_lists_every_problem_and_exits_1(mini: Path) -> None:
+    (mini / "questions" / "broken.yaml").write_text(
+        "cards:\n  - id: name-rules\n    q: x\n    a: y\n    topic: Фаза 9\n", encoding="utf-8"
+    )
+    code, out, err = run("check", "--cards", str(mini))
+    assert code == 1 and out == ""
+    broken, first = mini / "questions" / "broken.yaml", mini / "questions" / "phase-1.yaml"
+    assert err.splitlines() == [
+        f"{broken}:5:12: error: unknown topic 'Фаза 9': no topic 'Фаза 9'; closest: 'Фаза 2: Сеть', 'Фаза 1: Основы (2 недели)'",
+        f"{first}:7:5: error: duplicate card id 'name-rules', also used at {broken}:2:5; ids must be unique in the deck",
+        "2 error(s); nothing was written.",
+    ]
+
+
+def test_coverage_json_has_one_object_per_node_in_curriculum_order(mini: Path) -> None:
+    code, out, _ = run("coverage", "--cards", str(mini), "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows[0] == {"path": ["Фаза 1: Основы (2 недели)"], "leaf": False, "cards": 0, "total": 4}
+    assert rows[3] == {
+        "path": ["Фаза 1: Основы (2 недели)", "Неделя 7-8: Первые шаги", "Синтаксис", "Переменные"],
+        "leaf": True,
+        "cards": 1,
+        "total": 1,
+    }
+    assert [r["path"][-1] for r in rows] == [
+        "Фаза 1: Основы (2 недели)",
+        "Неделя 7-8: Первые шаги",
+        "Синтаксис",
+        "Переменные",
+        "Операторы (арифметические)",
+        "Неделя 12-14: Потом",
+        "Функции",
+        "Лямбда-функции",
+        "Фаза 2: Сеть",
+        "Неделя 15: HTTP",
+        "Протокол HTTP",
+        "Методы запросов (GET, POST)",
+        "GitHub Actions / GitLab CI",
+        "Пайплайны",
+    ]
+
+
+def test_coverage_marks_topics_without_enough_cards(mini: Path) -> None:
+    code, out, _ = run("coverage", "--cards", str(mini), "--min", "2")
+    assert code == 0
+    assert "   1        Переменные  ✗" in out.splitlines()
+    assert "   2        Операторы (арифметические)" in out.splitlines()
+    assert out.splitlines()[-1] == "7 cards; 2 of 5 topics have at least 2 cards"
+
+
+def test_build_writes_the_decks_and_a_second_build_changes_nothing(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
+    assert (code, stdout) == (0, "7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 4 file(s) written, 0 unchanged.\n")
+    code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
+    assert (code, stdout) == (0, "7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written, 4 unchanged.\n")
+    assert run("build", "--cards", str(mini), "--out", str(out), "--check")[0] == 0
+
+
+def test_build_check_fails_and_writes_nothing_when_decks_are_stale(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    run("build", "--cards", str(mini), "--out", str(out))
+    (out / "mini-deck-phase-2.apkg").write_bytes(b"old")
+    code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
+    assert code == 1
+    assert err.splitlines() == [
+        f"{out / 'mini-deck-phase-2.apkg'}: stale",
+        "1 file(s) differ from what the sources build; run `cardsmith build` and commit them.",
+    ]
+    assert (out / "mini-deck-phase-2.apkg").read_bytes() == b"old"
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(mini: Path, tmp_path: Path) -> None:
+    target = tmp_path / "decks"
+    target.write_text("not a folder")
+    code, _, err = run("build", "--cards", str(mini), "--out", str(target))
+    assert code == 1
+    assert err == f"error: {target}: the output folder is a file; pass another --out\n"
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("build", "--no-such-option")[0] == 2
+    assert run("frobnicate")[0] == 2
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in cli.commands:
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "Example:" in out, command
+
+
+def test_python_dash_m_runs_the_tool() -> None:
+    result = subprocess.run([sys.executable, "-m", "cardsmith", "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("cardsmith, version ")
+
+
+def test_check_does_not_import_genanki_or_pygments() -> None:
+    code = (
+        "import sys; from cardsmith.cli import main; sys.argv=['cardsmith','check','--cards',%r]\n"
+        "try:\n    main()\nexcept SystemExit: pass\n"
+        "print('genanki' in sys.modules, 'pygments' in sys.modules)" % str(PLAN)
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "False False"

@@ -31,7 +31,7 @@ def test_check_lists_every_problem_and_exits_1(mini: Path) -> None:
     broken, first = mini / "questions" / "broken.yaml", mini / "questions" / "phase-1.yaml"
     assert err.splitlines() == [
         f"{broken}:5:12: error: unknown topic 'Фаза 9': no topic 'Фаза 9'; closest: 'Фаза 2: Сеть', 'Фаза 1: Основы (2 недели)'",
-        f"{first}:7:5: error: duplicate card id 'name-rules', also used at {broken}:2:5; ids must be unique in the deck",
+        f"{first}:7:9: error: duplicate card id 'name-rules', also used at {broken}:2:9; ids must be unique in the deck",
         "2 error(s); nothing was written.",
     ]
 

@@ -75,10 +75,13 @@ def link(
                 other = first_seen[name]
                 what = "card id" if name == question.id else "old id in 'was'"
                 problems.append(
-                    error(question.location, f"duplicate {what} '{name}', also used at {other}; ids must be unique in the deck")
+                    error(
+                        question.where("id" if name == question.id else "was"),
+                        f"duplicate {what} '{name}', also used at {other}; ids must be unique in the deck",
+                    )
                 )
             else:
-                first_seen[name] = question.location
+                first_seen[name] = question.where("id" if name == question.id else "was")
         problems += check_cloze(question)
         found, why = resolve_topic(curriculum, question.topic)
         if not found:
@@ -112,13 +115,13 @@ def check_cloze(question: Question) -> list[Problem]:
     text = question.text
     numbers = sorted({int(m.group(1)) for m in CLOZE_OPEN.finditer(text)})
     if not numbers:
-        return [error(question.location, f"cloze card '{question.id}' has no deletion; mark one like {{{{c1::answer}}}}")]
+        return [error(question.where("text"), f"cloze card '{question.id}' has no deletion; mark one like {{{{c1::answer}}}}")]
     problems: list[Problem] = []
     missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
     if missing:
         problems.append(
             error(
-                question.location,
+                question.where("text"),
                 f"cloze card '{question.id}' skips {', '.join(f'c{n}' for n in missing)}; number deletions from c1 without gaps",
             )
         )
@@ -129,5 +132,5 @@ def check_cloze(question: Question) -> list[Problem]:
         elif depth:
             depth -= 1
     if depth:
-        problems.append(error(question.location, f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'"))
+        problems.append(error(question.where("text"), f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'"))
     return problems

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from cardsmith import assemble, config, curriculum, lock, notes, questions, sources
+from cardsmith import assemble, config, curriculum, lock, notes, questions, render, sources
 from cardsmith.errors import Location, OutputError, Problem, ProblemsError, error, has_errors, sort_problems, warning
 from cardsmith.exporters import NAMES, BuiltDeck, get_exporter
 from cardsmith.model import Card, CardType, Curriculum, DeckConfig, Note
@@ -37,6 +37,8 @@ class Project:
     cards: tuple[Card, ...]
     files: tuple[str, ...]
     problems: tuple[Problem, ...]  # warnings only; errors stop load_project
+    media: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # question file -> (src, flat name)
+    media_files: tuple[tuple[str, bytes], ...] = ()  # flat name -> bytes, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +130,53 @@ def load_project(cards_dir: Path) -> Project:
             loaded.extend(qs)
     cards, found = assemble.link(plan_, loaded)
     all_problems += found
+    media, media_files, found = collect_media(cards_dir, cards)
+    all_problems += found
     if has_errors(all_problems):
         raise ProblemsError(sort_problems(all_problems))
-    return Project(cards_dir, cfg, plan_, cards, tuple(str(p) for p in files), sort_problems(all_problems))
+    return Project(
+        cards_dir, cfg, plan_, cards, tuple(str(p) for p in files), sort_problems(all_problems), media, media_files
+    )
+
+
+REMOTE = ("http:", "https:", "ftp:", "//")
+
+
+def collect_media(
+    cards_dir: Path, cards: tuple[Card, ...]
+) -> tuple[dict[str, tuple[tuple[str, str], ...]], tuple[tuple[str, bytes], ...], list[Problem]]:
+    """Find the images the cards show, refuse any outside the deck folder, and give them flat names.
+
+    A source is relative to its question file. Anki keeps media in one flat folder, so each file
+    is packaged as `<hash>-<name>`: unique, and a changed image gets a new name.
+    """
+    root = cards_dir.resolve()
+    mapping: dict[str, dict[str, str]] = {}
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for card in cards:
+        question = card.question
+        for text in (question.q, question.a, question.text, question.extra):
+            for src in render.media_references(text) if "](" in text else ():
+                where = question.location
+                if src.startswith("data:"):
+                    continue
+                if src.lower().startswith(REMOTE):
+                    problems.append(error(where, f"image '{src}' is on the web; save it in the deck folder and link the file"))
+                    continue
+                base = Path(question.location.path).parent
+                target = (base / src).resolve()
+                if Path(src).is_absolute() or not target.is_relative_to(root):
+                    problems.append(error(where, f"image '{src}' is outside the deck folder {cards_dir}; copy it into the folder"))
+                    continue
+                if not target.is_file():
+                    problems.append(error(where, f"image '{src}' not found (looked for {target})"))
+                    continue
+                data = target.read_bytes()
+                flat = f"{hashlib.sha256(data).hexdigest()[:8]}-{target.name}"
+                files[flat] = data
+                mapping.setdefault(question.location.path, {})[src] = flat
+    return {k: tuple(sorted(v.items())) for k, v in mapping.items()}, tuple(sorted(files.items())), problems
 
 
 def _notetype_hashes(notetype: NoteType) -> tuple[str, str]:
@@ -153,7 +199,7 @@ def _card_count(note: Note) -> int:
 
 def plan(project: Project, previous: lock.Lock, now: int, allow_schema_change: bool = False) -> Plan:
     """Give every note and note type its mod time from the lock, and say what changed."""
-    made = notes.make_notes(project.config, project.curriculum, project.cards)
+    made = notes.make_notes(project.config, project.curriculum, project.cards, project.media)
     cards_lock: dict[str, lock.Entry] = {}
     dated: list[Note] = []
     new, changed, unchanged = [], [], []
@@ -239,7 +285,7 @@ def plan(project: Project, previous: lock.Lock, now: int, allow_schema_change: b
     changes = Changes(
         tuple(new), tuple(changed), tuple(unchanged), tuple(removed), tuple(changed_types), tuple(warnings)
     )
-    deck = BuiltDeck(project.config, project.curriculum, tuple(dated), notetype_mods)
+    deck = BuiltDeck(project.config, project.curriculum, tuple(dated), notetype_mods, project.media_files)
     return Plan(deck, lock.format_lock(new_lock), changes)
 
 
@@ -264,18 +310,29 @@ def render_outputs(plan_: Plan, formats: Iterable[str]) -> dict[str, bytes]:
     return outputs
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_all(files: dict[Path, bytes], last: Path) -> None:
+    """Write every file through a temporary file beside it, renaming only once all are written.
+
+    A failure while writing leaves every target as it was; `last` (the lock) is renamed last, so
+    an interruption between renames can leave only outputs newer than the lock, which the next
+    build rewrites.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        for path in sorted(files, key=lambda p: (p == last, str(p))):
+            handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(handle, "wb") as out:
+                out.write(files[path])
+            os.chmod(tmp, 0o644)
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -309,9 +366,7 @@ def build(
         return BuildResult(plan_, stale=tuple(differ), unchanged=tuple(unchanged), warnings=warnings)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for path, data in sorted(files.items()):
-            if str(path) in differ:
-                write_atomic(path, data)
+        write_all({p: d for p, d in files.items() if str(p) in differ}, cards_dir / LOCK_NAME)
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
     return BuildResult(plan_, written=tuple(differ), unchanged=tuple(unchanged), warnings=warnings)

@@ -101,6 +101,11 @@ class Question:
     extra: str = ""
     tags: tuple[str, ...] = ()
     was: tuple[str, ...] = ()  # ids this card had before a rename
+    key_locations: tuple[tuple[str, Location], ...] = ()  # where each key's value starts
+
+    def where(self, key: str) -> Location:
+        """The location of a key's value, or of the card when the key is absent."""
+        return next((loc for name, loc in self.key_locations if name == key), self.location)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 
 from cardsmith import render
 from cardsmith.curriculum import aliases
@@ -85,16 +86,16 @@ def breadcrumb(curriculum: Curriculum, node: int) -> str:
     return " › ".join(short_name(n.title) if n.kind is not Kind.TOPIC or i < len(chain) - 1 else n.title for i, n in enumerate(chain))
 
 
-def fields_of(curriculum: Curriculum, card: Card) -> tuple[str, ...]:
+def fields_of(curriculum: Curriculum, card: Card, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
     """The HTML fields of a card's note, in its note type's field order."""
     q = card.question
     topic = render.render_plain(breadcrumb(curriculum, card.node))
-    extra = render.render_markdown(q.extra)
+    extra = render.render_markdown(q.extra, media)
     card_id = render.render_plain(q.id)
     if q.type is CardType.CLOZE:
-        return (render.render_markdown(q.text), extra, topic, card_id)
-    back = render.render_plain(q.a) if q.type is CardType.TYPE_IN else render.render_markdown(q.a)
-    return (render.render_markdown(q.q), back, extra, topic, card_id)
+        return (render.render_markdown(q.text, media), extra, topic, card_id)
+    back = render.render_plain(q.a) if q.type is CardType.TYPE_IN else render.render_markdown(q.a, media)
+    return (render.render_markdown(q.q, media), back, extra, topic, card_id)
 
 
 def content_hash(notetype: str, fields: tuple[str, ...], deck: str, tags: tuple[str, ...]) -> str:
@@ -103,7 +104,12 @@ def content_hash(notetype: str, fields: tuple[str, ...], deck: str, tags: tuple[
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def make_notes(config: DeckConfig, curriculum: Curriculum, cards: tuple[Card, ...]) -> tuple[Note, ...]:
+def make_notes(
+    config: DeckConfig,
+    curriculum: Curriculum,
+    cards: tuple[Card, ...],
+    media: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+) -> tuple[Note, ...]:
     """Notes in curriculum order: by topic position, then by file and place in the file.
 
     A renamed card keeps the GUID of the first id it had (`was:`), so Anki keeps its history.
@@ -113,7 +119,7 @@ def make_notes(config: DeckConfig, curriculum: Curriculum, cards: tuple[Card, ..
     for order, (_, card) in enumerate(ordered):
         notetype = FOR_CARD_TYPE[card.question.type]
         deck = deck_of(config, curriculum, card.node)
-        fields = fields_of(curriculum, card)
+        fields = fields_of(curriculum, card, (media or {}).get(card.question.location.path, ()))
         tags = tags_of(curriculum, card)
         notes.append(
             Note(

@@ -173,6 +173,7 @@ def _load_card(
             extra=values.get("extra", ""),
             tags=tags,
             was=was,
+            key_locations=tuple((name, sources.loc(path, value)) for name, (_, value) in items.items()),
         ),
         [],
     )

@@ -48,6 +48,15 @@ def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     return "<p>\\[" + html.escape(tokens[idx].content, quote=False) + "\\]</p>\n"
 
 
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Point an image at its packaged media file (the build checked and flattened the name)."""
+    token = tokens[idx]
+    src = token.attrGet("src")
+    if isinstance(src, str) and src in env.get("media", {}):
+        token.attrSet("src", env["media"][src])
+    return str(self.image(tokens, idx, options, env))
+
+
 @functools.cache
 def markdown() -> MarkdownIt:
     """The one Markdown parser for card fields."""
@@ -57,15 +66,19 @@ def markdown() -> MarkdownIt:
     md.add_render_rule("math_inline", _math_inline)
     md.add_render_rule("math_block", _math_block)
     md.add_render_rule("math_block_eqno", _math_block)
+    md.add_render_rule("image", _image)
     return md
 
 
 @functools.lru_cache(maxsize=None)
-def render_markdown(text: str) -> str:
-    """Render a Markdown field to HTML (each distinct text is rendered once)."""
+def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
+    """Render a Markdown field to HTML (each distinct text is rendered once).
+
+    `media` maps image sources as written to the flat names of the packaged files.
+    """
     if not text.strip():
         return ""
-    return markdown().render(text.strip()).strip()
+    return markdown().render(text.strip(), {"media": dict(media)}).strip()
 
 
 def render_plain(text: str) -> str:

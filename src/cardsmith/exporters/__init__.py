@@ -12,6 +12,13 @@ from cardsmith.exporters.base import BuiltDeck, Exporter
 # name -> (module, class); adding a format is one module and one line here
 REGISTRY: dict[str, tuple[str, str]] = {
     "apkg": ("cardsmith.exporters.apkg", "ApkgExporter"),
+    "anki-csv": ("cardsmith.exporters.anki_csv", "AnkiCsvExporter"),
+    "csv": ("cardsmith.exporters.plain_csv", "CsvExporter"),
+    "mochi": ("cardsmith.exporters.mochi", "MochiExporter"),
+    "quizlet": ("cardsmith.exporters.quizlet", "QuizletExporter"),
+    "mnemosyne": ("cardsmith.exporters.mnemosyne", "MnemosyneExporter"),
+    "obsidian": ("cardsmith.exporters.obsidian", "ObsidianExporter"),
+    "crowdanki": ("cardsmith.exporters.crowdanki", "CrowdAnkiExporter"),
 }
 NAMES: tuple[str, ...] = tuple(REGISTRY)
 

@@ -127,7 +127,7 @@ def write_package(deck: BuiltDeck, notes: tuple[Note, ...], phase: int | None) -
     finally:
         os.unlink(raw)
     # Media go straight into the zip: genanki wants paths, the build holds bytes.
-    media = sorted(deck.media)
+    media = sorted((name, data) for name, data in deck.media if any(name in f for n in notes for f in n.fields))
     members["media"] = json.dumps({str(i): name for i, (name, _) in enumerate(media)}).encode()
     members.update({str(i): data for i, (_, data) in enumerate(media)})
     return deterministic_zip(members)

@@ -1,0 +1,60 @@
+"""Anki's own text import with file headers: updates the notes an `.apkg` of this deck brought in.
+
+Rows carry the `.apkg`'s GUIDs, note type names and deck names, so Anki's CSV importer matches
+every row to the note it already has and updates it in place (FORMATS.md §1.1, "How a row matches
+an existing note"). The note types must already be in the collection: import one `.apkg` first.
+"""
+
+from __future__ import annotations
+
+from cardsmith.exporters.base import BuiltDeck
+from cardsmith.notetypes import NOTETYPES
+
+# Anki reads the headers only while lines start with `#`, so they come first, `#separator`
+# before anything else (rslib import_export/text/csv/metadata.rs). `#if matches` is set because
+# Anki remembers the last choice as the default: a learner who once picked "keep current" would
+# otherwise silently get no updates.
+HEADER = (
+    "#separator:tab",
+    "#html:true",
+    "#guid column:1",
+    "#notetype column:2",
+    "#deck column:3",
+    "#tags column:4",
+    "#if matches:update current",
+)
+META_COLUMNS = 4
+_NEEDS_QUOTES = ('"', "\t", "\n", "\r")
+
+
+def quote(field: str) -> str:
+    """A field as Anki's CSV reader needs it.
+
+    Quotes are honoured even with a tab separator, and a line starting with `#` is a comment
+    (rslib build_csv_reader: `comment(Some(b'#'))`); Anki's GUID alphabet contains `#`, so a
+    GUID or field starting with one is quoted too (FORMATS.md §1.1, "Body parsing rules").
+    """
+    if field.startswith("#") or any(char in field for char in _NEEDS_QUOTES):
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}-anki.txt"
+
+
+class AnkiCsvExporter:
+    name = "anki-csv"
+    description = "Anki text import with GUIDs (updates notes of an imported .apkg)"
+
+    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+        # Anki takes the column count from the first row and truncates longer rows when the
+        # note type varies per row (ankitects/anki#4417), so every row is padded to the widest
+        # note type; extra columns are ignored.
+        width = max(len(notetype.fields) for notetype in NOTETYPES.values())
+        lines = list(HEADER)
+        for note in deck.notes:
+            fields = list(note.fields) + [""] * (width - len(note.fields))
+            meta = [note.guid, NOTETYPES[note.notetype].name, note.deck.name, " ".join(note.tags)]
+            lines.append("\t".join(quote(value) for value in meta + fields))
+        return {file_name(deck): ("\n".join(lines) + "\n").encode("utf-8")}

@@ -87,7 +87,7 @@ def compose(source: Text) -> tuple[yaml.Node | None, list[Problem]]:
     except RecursionError:
         return None, [error(Location(source.path, 1, 1), "YAML nested too deeply")]
     if node is not None:
-        problems.extend(_check_shape(source.path, node))
+        problems.extend(_check_shape(source, node))
     return node, problems
 
 
@@ -111,22 +111,24 @@ def _syntax_problem(source: Text, exc: yaml.MarkedYAMLError) -> Problem:
     if exc.context:
         message += f" ({exc.context})"
     bad = lines[mark.line] if mark and mark.line < len(lines) else ""
-    near = lines[mark.line - 1] if mark and 0 < mark.line <= len(lines) else ""
-    if "mapping values are not allowed" in what or ": " in bad.split(": ", 1)[-1] or ": " in near:
+    if "mapping values are not allowed" in what:
         message += '; a value that contains ": " must be quoted, e.g. q: "a: b", or written as a block (q: |)'
     elif bad.lstrip().startswith(("- `", "`")) or ": `" in bad or "found character '`'" in what:
         message += "; a value that starts with ` must be quoted"
     return error(Location(source.path, line, col), message)
 
 
-def _check_shape(path: str, root: yaml.Node) -> list[Problem]:
+def _check_shape(source: Text, root: yaml.Node) -> list[Problem]:
     """Refuse aliases (they can expand exponentially) and absurd nesting, without recursion."""
+    path = source.path
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()
-        if id(node) in seen:
-            return [error(loc(path, node), "YAML anchors and aliases (& and *) are not supported here; write the value out")]
+        if id(node) in seen:  # composing shares the node; only turning it into values would expand it
+            alias = next(e for e in yaml.parse(source.text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
+            where = Location(path, alias.start_mark.line + 1, alias.start_mark.column + 1)
+            return [error(where, "YAML anchors and aliases (& and *) are not supported here; write the value out")]
         seen.add(id(node))
         if depth > MAX_DEPTH:
             return [error(loc(path, node), f"YAML nested more than {MAX_DEPTH} levels deep")]

@@ -1,0 +1,71 @@
+"""The deck this repository ships: valid, covered, and its code is real code."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from cardsmith.build import load_project
+from cardsmith.coverage import coverage
+from cardsmith.model import CardType, Question
+from cardsmith.render import markdown
+
+CARDS = Path(__file__).parent.parent / "cards"
+
+
+@pytest.fixture(scope="module")
+def project():  # type: ignore[no-untyped-def]
+    return load_project(CARDS)
+
+
+def fields(question: Question) -> list[str]:
+    return [question.q, question.a, question.text, question.extra]
+
+
+def test_the_deck_checks_without_errors_or_warnings(project) -> None:  # type: ignore[no-untyped-def]
+    assert [str(p) for p in project.problems] == []
+
+
+def test_every_python_block_in_the_cards_parses(project) -> None:  # type: ignore[no-untyped-def]
+    failures = []
+    blocks = 0
+    for card in project.cards:
+        for text in fields(card.question):
+            for token in markdown().parse(text):
+                if token.type == "fence" and token.info.strip().split(" ")[0] in ("python", "py"):
+                    blocks += 1
+                    code = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", token.content, flags=re.S)
+                    try:
+                        ast.parse(code)
+                    except SyntaxError as exc:
+                        failures.append(f"{card.question.location} ({card.question.id}): {exc}")
+    assert failures == []
+    assert blocks > 100
+
+
+def test_every_leaf_topic_of_every_phase_has_at_least_two_cards(project) -> None:  # type: ignore[no-untyped-def]
+    rows = coverage(project.curriculum, project.cards)
+    thin = [" / ".join(r.path) for r in rows if r.leaf and r.cards < 2]
+    assert thin == []
+    assert len([r for r in rows if r.leaf]) == 160
+
+
+def test_no_two_cards_ask_the_same_question(project) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, str] = {}
+    repeated = []
+    for card in project.cards:
+        question = card.question
+        prompt = question.text if question.type is CardType.CLOZE else question.q
+        key = " ".join(prompt.casefold().split())
+        if key in seen:
+            repeated.append(f"{question.id} = {seen[key]}")
+        seen[key] = question.id
+    assert repeated == []
+
+
+def test_the_deck_has_at_least_340_hand_written_cards_of_every_type(project) -> None:  # type: ignore[no-untyped-def]
+    assert len(project.cards) >= 340
+    assert {c.question.type for c in project.cards} == set(CardType)

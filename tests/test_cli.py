@@ -127,3 +127,14 @@ def test_check_does_not_import_genanki_or_pygments() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "False False"
+
+
+def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tmp_path: Path) -> None:
+    folder = tmp_path / "go-plan"
+    code, out, _ = run("init", str(folder), "--title", "Go")
+    assert code == 0
+    assert out.splitlines() == [f"wrote {folder / 'deck.yaml'}", f"wrote {folder / 'curriculum.md'}", f"wrote {folder / 'questions' / 'week-01.yaml'}"]
+    assert run("check", "--cards", str(folder)) == (0, "ok: 2 cards in 1 file.\n", "")
+    assert run("build", "--cards", str(folder), "--out", str(tmp_path / "out"))[0] == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["go-plan-phase-1.apkg", "go-plan.apkg"]
+    assert run("init", str(folder)) == (1, "", f"error: {folder / 'deck.yaml'} already exists; this folder is a deck project\n")

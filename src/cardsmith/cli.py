@@ -38,6 +38,10 @@ out_option = click.option(
 )
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _print_problems(problems: tuple[Problem, ...]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -136,7 +140,7 @@ def check(cards_dir: Path) -> None:
 
     project = load_project(cards_dir)
     _print_problems(project.problems)
-    click.echo(f"ok: {len(project.cards)} cards in {len(project.files)} files.")
+    click.echo(f"ok: {_plural(len(project.cards), 'card')} in {_plural(len(project.files), 'file')}.")
 
 
 @cli.command()
@@ -185,6 +189,24 @@ def status(cards_dir: Path) -> None:
     for key in changes.notetypes_changed:
         click.echo(f"{'changed':8} note type {key}")
     click.echo(changes.summary())
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("cards"))
+@click.option("--title", help="The deck's title in Anki (default: from the folder name).")
+@reports_errors
+def init(folder: Path, title: str | None) -> None:
+    """Start a new deck project in FOLDER: deck.yaml, a curriculum and example questions.
+
+    \b
+    Example:
+        cardsmith init go-plan --title "Go for beginners"
+        cardsmith build --cards go-plan --out go-decks
+    """
+    from cardsmith.scaffold import init_project
+
+    for path in init_project(folder, title):
+        click.echo(f"wrote {path}")
 
 
 def main() -> None:

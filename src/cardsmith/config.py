@@ -46,7 +46,7 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
         if name in TEXT_KEYS:
             text, found = sources.text_value(path, value, name)
             problems += found
-            if text is not None and not text.strip():
+            if text is not None and not text.strip() and name != "description":
                 problems.append(error(sources.loc(path, value), f"'{name}' is empty"))
             values[name] = text.strip() if text else text
         elif name in LIST_KEYS:

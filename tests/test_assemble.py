@@ -57,9 +57,9 @@ def test_a_segment_may_be_the_title_its_label_or_the_title_without_parenthetical
     assert titles(curriculum, "Фаза 1 / Неделя 1-2 / Структуры данных / Списки") == [
         "Списки: создание, индексация, срезы, методы"
     ]
-    assert titles(curriculum, "Фаза 1: Основы Python (4-6 недель) / Неделя 1-2: Базовый синтаксис / Структуры данных") == [
-        "Структуры данных"
-    ]
+    assert titles(
+        curriculum, "Фаза 1: Основы Python (4-6 недель) / Неделя 1-2: Базовый синтаксис / Структуры данных"
+    ) == ["Структуры данных"]
     assert titles(curriculum, "Фаза 1: Основы Python / Неделя 1-2 / FastAPI / Установка") == ["Установка"]
 
 
@@ -71,8 +71,7 @@ def test_a_title_that_contains_a_slash_still_resolves() -> None:
 
 def test_an_unknown_segment_gets_the_closest_titles() -> None:
     assert titles(plan(), "Фаза 1 / Неделя 1-2 / Структуры данных / Слвари") == [
-        "no topic 'Слвари' under 'Фаза 1 / Неделя 1-2 / Структуры данных'; "
-        "closest: 'Словари: ключи, значения'"
+        "no topic 'Слвари' under 'Фаза 1 / Неделя 1-2 / Структуры данных'; closest: 'Словари: ключи, значения'"
     ]
 
 
@@ -112,8 +111,12 @@ def test_an_old_id_in_was_may_not_be_reused() -> None:
 
 def cloze(text: str) -> list[str]:
     question = Question(
-        id="c", type=CardType.CLOZE, topic="Фаза 1", location=Location("q.yaml", 3, 5),
-        topic_location=Location("q.yaml", 1, 1), text=text,
+        id="c",
+        type=CardType.CLOZE,
+        topic="Фаза 1",
+        location=Location("q.yaml", 3, 5),
+        topic_location=Location("q.yaml", 1, 1),
+        text=text,
     )
     return [str(p) for p in link(plan(), [question])[1]]
 
@@ -121,12 +124,8 @@ def cloze(text: str) -> list[str]:
 def test_cloze_needs_a_deletion_numbers_without_gaps_and_closed_braces() -> None:
     assert cloze("{{c1::a}} and {{c2::b::hint}}") == []
     assert cloze("`{'a': {'b': 1}}` is {{c1::a dict}}") == []
-    assert cloze("no deletion") == [
-        "q.yaml:3:5: error: cloze card 'c' has no deletion; mark one like {{c1::answer}}"
-    ]
+    assert cloze("no deletion") == ["q.yaml:3:5: error: cloze card 'c' has no deletion; mark one like {{c1::answer}}"]
     assert cloze("{{c1::a}} {{c3::b}}") == [
         "q.yaml:3:5: error: cloze card 'c' skips c2; number deletions from c1 without gaps"
     ]
-    assert cloze("{{c1::a} and more") == [
-        "q.yaml:3:5: error: cloze card 'c' has a '{{c…::' without its closing '}}'"
-    ]
+    assert cloze("{{c1::a} and more") == ["q.yaml:3:5: error: cloze card 'c' has a '{{c…::' without its closing '}}'"]

@@ -59,7 +59,10 @@ CASES = {
         f"cards:\n  - q: x\n    a: y\n    topic: {TOPIC}\n",
         f"{Q}:2:5: error: card has no 'id'; every card needs a unique id (e.g. id: list-slicing)",
     ),
-    "empty id": (f"cards:\n  - id:\n    q: x\n    a: y\n    topic: {TOPIC}\n", f"{Q}:2:8: error: 'id' must be text, not empty"),
+    "empty id": (
+        f"cards:\n  - id:\n    q: x\n    a: y\n    topic: {TOPIC}\n",
+        f"{Q}:2:8: error: 'id' must be text, not empty",
+    ),
     "missing q": (f"cards:\n  - id: a\n    a: y\n    topic: {TOPIC}\n", f"{Q}:2:5: error: basic card 'a' has no 'q'"),
     "empty a": (f"cards:\n  - id: a\n    q: x\n    a: ''\n    topic: {TOPIC}\n", f"{Q}:4:8: error: 'a' is empty"),
     "missing text": (
@@ -70,7 +73,10 @@ CASES = {
         f"cards:\n  - id: a\n    q: x\n    answr: y\n    topic: {TOPIC}\n",
         f"{Q}:4:5: error: unknown key 'answr' (did you mean 'a'?)",
     ),
-    "cards not a list": ("cards: x\n", f"{Q}:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not text"),
+    "cards not a list": (
+        "cards: x\n",
+        f"{Q}:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not text",
+    ),
     "number for text": (
         f"cards:\n  - id: a\n    q: x\n    a: 1.10\n    topic: {TOPIC}\n",
         f"{Q}:4:8: error: 'a' must be text, but YAML reads '1.10' as a number; quote it: a: \"1.10\"",
@@ -124,7 +130,13 @@ def test_each_broken_question_file_gets_one_located_error(project: Path, case: s
 
 def test_a_file_without_cards_says_what_is_missing(project: Path) -> None:
     write(project, "topic: x\n")
-    assert check() == (1, [f"{Q}:1:1: error: no 'cards:' key; a question file is a mapping with a 'cards:' list", "1 error(s); nothing was written."])
+    assert check() == (
+        1,
+        [
+            f"{Q}:1:1: error: no 'cards:' key; a question file is a mapping with a 'cards:' list",
+            "1 error(s); nothing was written.",
+        ],
+    )
 
 
 def test_duplicate_ids_across_files_name_both(project: Path) -> None:
@@ -157,10 +169,19 @@ def test_a_bom_is_accepted(project: Path) -> None:
     ("deck_yaml", "expected"),
     [
         ("title: T\n", "cards/deck.yaml:1:1: error: missing setting 'id'"),
-        ("title: T\nid: Has Spaces\n", "cards/deck.yaml:2:5: error: 'id' must be lower-case letters, digits and dashes"),
+        (
+            "title: T\nid: Has Spaces\n",
+            "cards/deck.yaml:2:5: error: 'id' must be lower-case letters, digits and dashes",
+        ),
         ("title: T\nid: t\ntitel: x\n", "cards/deck.yaml:3:1: error: unknown setting 'titel' (did you mean 'title'?)"),
-        ("title: T\nid: t\nformats: [apgk]\n", "cards/deck.yaml:3:11: error: unknown format 'apgk' (did you mean 'apkg'?)"),
-        ("title: T\nid: t\ncurriculum: nope.md\n", "cards/deck.yaml: error: curriculum file 'nope.md' not found in cards"),
+        (
+            "title: T\nid: t\nformats: [apgk]\n",
+            "cards/deck.yaml:3:11: error: unknown format 'apgk' (did you mean 'apkg'?)",
+        ),
+        (
+            "title: T\nid: t\ncurriculum: nope.md\n",
+            "cards/deck.yaml: error: curriculum file 'nope.md' not found in cards",
+        ),
         ("- title\n", "cards/deck.yaml:1:1: error: deck.yaml must be a mapping of settings (title: …, id: …)"),
     ],
 )
@@ -248,7 +269,10 @@ def test_raw_html_and_javascript_links_never_reach_a_note(project: Path, tmp_pat
         ("/etc/hostname", "image '/etc/hostname' is outside the deck folder cards; copy it into the folder"),
         ("link.png", "image 'link.png' is outside the deck folder cards; copy it into the folder"),
         ("missing.png", "image 'missing.png' not found"),
-        ("https://example.org/a.png", "image 'https://example.org/a.png' is on the web; save it in the deck folder and link the file"),
+        (
+            "https://example.org/a.png",
+            "image 'https://example.org/a.png' is on the web; save it in the deck folder and link the file",
+        ),
     ],
 )
 def test_images_that_leave_the_deck_folder_are_refused(project: Path, src: str, message: str) -> None:
@@ -281,13 +305,21 @@ def snapshot(*folders: Path) -> dict[str, bytes]:
 
 def test_a_failed_build_changes_no_byte_of_the_decks_or_the_lock(project: Path) -> None:
     runner = CliRunner()
-    assert runner.invoke(cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW)}).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW)}
+        ).exit_code
+        == 0
+    )
     before = snapshot(project.parent / "decks", project)
     (project / "questions" / "phase-1.yaml").write_text(
-        (project / "questions" / "phase-1.yaml").read_text(encoding="utf-8").replace("a: Нет.", "a: Нет!"), encoding="utf-8"
+        (project / "questions" / "phase-1.yaml").read_text(encoding="utf-8").replace("a: Нет.", "a: Нет!"),
+        encoding="utf-8",
     )
     write(project, "cards: x\n")
-    result = runner.invoke(cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW + 9)})
+    result = runner.invoke(
+        cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW + 9)}
+    )
     assert result.exit_code == 1
     (project / "questions" / "bad.yaml").unlink()
     after = snapshot(project.parent / "decks", project)
@@ -313,7 +345,9 @@ def test_a_write_that_fails_midway_leaves_everything_as_it_was(project: Path, mo
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    result = runner.invoke(cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW + 9)})
+    result = runner.invoke(
+        cli, ["build", "--cards", "cards", "--out", "decks"], env={"SOURCE_DATE_EPOCH": str(NOW + 9)}
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot write ") and "Permission denied" in result.stderr
     after = snapshot(project.parent / "decks", project)
@@ -336,9 +370,20 @@ yaml_values = st.recursive(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["topic", "cards", "x"]), yaml_values | st.lists(st.dictionaries(
-    st.sampled_from(["id", "q", "a", "text", "type", "topic", "tags", "was", "extra", "zz"]), yaml_values, max_size=8
-), max_size=3)))
+@given(
+    st.dictionaries(
+        st.sampled_from(["topic", "cards", "x"]),
+        yaml_values
+        | st.lists(
+            st.dictionaries(
+                st.sampled_from(["id", "q", "a", "text", "type", "topic", "tags", "was", "extra", "zz"]),
+                yaml_values,
+                max_size=8,
+            ),
+            max_size=3,
+        ),
+    )
+)
 def test_any_yaml_shaped_structure_loads_or_reports(data: object) -> None:
     import yaml
 

@@ -115,15 +115,17 @@ def test_every_command_has_help_with_an_example() -> None:
 
 
 def test_python_dash_m_runs_the_tool() -> None:
-    result = subprocess.run([sys.executable, "-m", "cardsmith", "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "cardsmith", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout.startswith("cardsmith, version ")
 
 
 def test_check_does_not_import_genanki_or_pygments() -> None:
     code = (
-        "import sys; from cardsmith.cli import main; sys.argv=['cardsmith','check','--cards',%r]\n"
+        f"import sys; from cardsmith.cli import main; sys.argv=['cardsmith','check','--cards',{str(PLAN)!r}]\n"
         "try:\n    main()\nexcept SystemExit: pass\n"
-        "print('genanki' in sys.modules, 'pygments' in sys.modules)" % str(PLAN)
+        "print('genanki' in sys.modules, 'pygments' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "False False"
@@ -133,8 +135,16 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
     folder = tmp_path / "go-plan"
     code, out, _ = run("init", str(folder), "--title", "Go")
     assert code == 0
-    assert out.splitlines() == [f"wrote {folder / 'deck.yaml'}", f"wrote {folder / 'curriculum.md'}", f"wrote {folder / 'questions' / 'week-01.yaml'}"]
+    assert out.splitlines() == [
+        f"wrote {folder / 'deck.yaml'}",
+        f"wrote {folder / 'curriculum.md'}",
+        f"wrote {folder / 'questions' / 'week-01.yaml'}",
+    ]
     assert run("check", "--cards", str(folder)) == (0, "ok: 2 cards in 1 file.\n", "")
     assert run("build", "--cards", str(folder), "--out", str(tmp_path / "out"))[0] == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["go-plan-phase-1.apkg", "go-plan.apkg"]
-    assert run("init", str(folder)) == (1, "", f"error: {folder / 'deck.yaml'} already exists; this folder is a deck project\n")
+    assert run("init", str(folder)) == (
+        1,
+        "",
+        f"error: {folder / 'deck.yaml'} already exists; this folder is a deck project\n",
+    )

@@ -44,13 +44,16 @@ def test_tags_name_phase_week_topic_and_the_cards_own(mini: Path) -> None:
 def test_fields_hold_rendered_html_the_breadcrumb_and_the_card_id(mini: Path) -> None:
     project = load_project(mini)
     by_id = {n.card_id: n for n in make_notes(project.config, project.curriculum, project.cards)}
-    front, back, extra, topic, card_id = by_id["name-rules"].fields
+    front, _back, extra, topic, card_id = by_id["name-rules"].fields
     assert front == "<p>Может ли имя переменной начинаться с цифры?</p>"
     assert extra == "<p><code>2x = 1</code> — <code>SyntaxError</code>.</p>"
     assert topic == "Фаза 1 › Неделя 7-8 › Синтаксис › Переменные"
     assert card_id == "name-rules"
     assert by_id["http-post-status"].fields[1] == "201"  # type-in answers stay plain for Anki's comparison
-    assert by_id["floor-division"].fields[0] == "<p><code>7 // 2</code> равно {{c1::3}}, а <code>7 % 2</code> равно {{c2::1}}.</p>"
+    assert (
+        by_id["floor-division"].fields[0]
+        == "<p><code>7 // 2</code> равно {{c1::3}}, а <code>7 % 2</code> равно {{c2::1}}.</p>"
+    )
 
 
 def test_the_guid_comes_from_the_deck_id_and_the_first_id_a_card_had(mini: Path) -> None:

@@ -47,7 +47,11 @@ def test_a_card_keeps_its_fields_location_and_the_file_topic() -> None:
     )
     assert str(first.location) == "q.yaml:3:5"
     assert str(first.topic_location) == "q.yaml:1:8"
-    assert (second.type, second.topic, str(second.topic_location)) == (CardType.CLOZE, "Фаза 1 / Операторы", "q.yaml:10:12")
+    assert (second.type, second.topic, str(second.topic_location)) == (
+        CardType.CLOZE,
+        "Фаза 1 / Операторы",
+        "q.yaml:10:12",
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,7 +78,9 @@ def test_a_card_keeps_its_fields_location_and_the_file_topic() -> None:
         ),
         (
             "cards:\n  - id: a\n    type: clozе\n    text: x\n    topic: t\n",
-            ["q.yaml:3:11: error: unknown card type 'clozе' (did you mean 'cloze'?); use one of: basic, reversed, cloze, type-in"],
+            [
+                "q.yaml:3:11: error: unknown card type 'clozе' (did you mean 'cloze'?); use one of: basic, reversed, cloze, type-in"
+            ],
         ),
         (
             "cards:\n  - id: a\n    type: cloze\n    q: x\n    topic: t\n",
@@ -87,14 +93,22 @@ def test_a_card_keeps_its_fields_location_and_the_file_topic() -> None:
             "cards:\n  - id: a\n    q: x\n    a: y\n    topic: t\n    tags: [ok, 'two words']\n",
             ["q.yaml:6:16: error: 'two words' in 'tags': a tag cannot contain spaces or quotes"],
         ),
-        ("cards:\n  - id: a\n    q: x\n    a: y\n", ["q.yaml:2:5: error: card 'a' has no 'topic' and the file sets no default 'topic:'"]),
-        ("cards: {}\n", ["q.yaml:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not a mapping"]),
+        (
+            "cards:\n  - id: a\n    q: x\n    a: y\n",
+            ["q.yaml:2:5: error: card 'a' has no 'topic' and the file sets no default 'topic:'"],
+        ),
+        (
+            "cards: {}\n",
+            ["q.yaml:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not a mapping"],
+        ),
         ("topic: x\n", ["q.yaml:1:1: error: no 'cards:' key; a question file is a mapping with a 'cards:' list"]),
         ("", ["q.yaml:1:1: error: empty file; a question file needs a 'cards:' list"]),
         ("- a\n", ["q.yaml:1:1: error: a question file must be a mapping with a 'cards:' list, not a list"]),
         (
             "cards:\n  - id: a\n    type: type-in\n    q: x\n    a: |\n      two\n      lines\n    topic: t\n",
-            ["q.yaml:5:8: error: a type-in answer must be one line: the exact text to type (put explanations in 'extra')"],
+            [
+                "q.yaml:5:8: error: a type-in answer must be one line: the exact text to type (put explanations in 'extra')"
+            ],
         ),
     ],
 )

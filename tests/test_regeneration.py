@@ -38,7 +38,12 @@ def study(col: Any, deck: str, answers: int) -> list[int]:
 
 def history(col: Any, card_ids: list[int]) -> list[tuple[int, int, int, int]]:
     return [
-        (cid, col.get_card(cid).type, col.get_card(cid).ivl, col.db.scalar("select count() from revlog where cid=?", cid))
+        (
+            cid,
+            col.get_card(cid).type,
+            col.get_card(cid).ivl,
+            col.db.scalar("select count() from revlog where cid=?", cid),
+        )
         for cid in card_ids
     ]
 
@@ -105,11 +110,17 @@ def test_an_edit_in_one_phase_leaves_the_other_phase_package_untouched(mini: Pat
     after = digests(out)
     assert after["mini-deck-phase-2.apkg"] == before["mini-deck-phase-2.apkg"]
     assert after["mini-deck-phase-1.apkg"] != before["mini-deck-phase-1.apkg"]
-    assert sorted(Path(p).name for p in result.written) == ["cardsmith.lock", "mini-deck-phase-1.apkg", "mini-deck.apkg"]
+    assert sorted(Path(p).name for p in result.written) == [
+        "cardsmith.lock",
+        "mini-deck-phase-1.apkg",
+        "mini-deck.apkg",
+    ]
 
 
 def lock_line(cards: Path, card_id: str) -> str:
-    return next(line for line in (cards / "cardsmith.lock").read_text().splitlines() if line.startswith(f"card {card_id} "))
+    return next(
+        line for line in (cards / "cardsmith.lock").read_text().splitlines() if line.startswith(f"card {card_id} ")
+    )
 
 
 def test_a_changed_card_always_gets_a_later_time(mini: Path, tmp_path: Path) -> None:
@@ -135,7 +146,11 @@ def test_renaming_an_id_with_was_keeps_the_guid_and_the_history(mini: Path, tmp_
     assert note_by_card_id(collection, "name-rules").guid == guid
     before = history(collection, studied)
 
-    edit(mini / "questions" / "phase-1.yaml", "  - id: name-rules\n", "  - id: variable-name-first-char\n    was: name-rules\n")
+    edit(
+        mini / "questions" / "phase-1.yaml",
+        "  - id: name-rules\n",
+        "  - id: variable-name-first-char\n    was: name-rules\n",
+    )
     result = build(mini, out, now=NOW + 60)
     assert result.plan.changes.changed == ("variable-name-first-char",)
     assert result.plan.changes.removed == ()
@@ -183,8 +198,12 @@ def test_a_change_of_fields_or_templates_is_refused_without_the_flag(
     build(mini, tmp_path / "decks", now=NOW)
     renamed = notetypes.Field("Answer", notetypes.BASIC.fields[1].id)
     changed = notetypes.NoteType(
-        notetypes.BASIC.key, notetypes.BASIC.name, notetypes.BASIC.id, False,
-        (notetypes.BASIC.fields[0], renamed, *notetypes.BASIC.fields[2:]), notetypes.BASIC.templates,
+        notetypes.BASIC.key,
+        notetypes.BASIC.name,
+        notetypes.BASIC.id,
+        False,
+        (notetypes.BASIC.fields[0], renamed, *notetypes.BASIC.fields[2:]),
+        notetypes.BASIC.templates,
     )
     monkeypatch.setitem(notetypes.NOTETYPES, "basic", changed)
     with pytest.raises(ProblemsError) as caught:
@@ -197,7 +216,11 @@ def test_status_warns_about_what_anki_will_not_do(mini: Path, tmp_path: Path) ->
     build(mini, tmp_path / "decks", now=NOW)
     questions = mini / "questions" / "phase-1.yaml"
     edit(questions, "{{c2::1}}", "1")  # a removed cloze deletion
-    edit(questions, "topic: Фаза 1 / Неделя 12-14 / Функции / Лямбда-функции", "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Операторы")
+    edit(
+        questions,
+        "topic: Фаза 1 / Неделя 12-14 / Функции / Лямбда-функции",
+        "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Операторы",
+    )
     (mini / "questions" / "phase-2.yaml").write_text(
         (mini / "questions" / "phase-2.yaml").read_text().split("  - id: ci-pipeline")[0], encoding="utf-8"
     )
@@ -205,6 +228,9 @@ def test_status_warns_about_what_anki_will_not_do(mini: Path, tmp_path: Path) ->
     changes = result.plan.changes
     assert (changes.changed, changes.removed) == (("late-card", "floor-division"), ("ci-pipeline",))
     messages = [p.message for p in result.warnings]
-    assert any(m.startswith("card 'late-card' moved to deck 'Мини::01 Фаза 1: Основы (2 недели)::01 Неделя 7-8") for m in messages)
+    assert any(
+        m.startswith("card 'late-card' moved to deck 'Мини::01 Фаза 1: Основы (2 недели)::01 Неделя 7-8")
+        for m in messages
+    )
     assert any(m.startswith("cloze card 'floor-division' now has 1 deletion(s), not 2") for m in messages)
     assert any(m.startswith("card 'ci-pipeline' was removed; Anki keeps notes it already imported") for m in messages)

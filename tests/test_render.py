@@ -19,7 +19,7 @@ def test_fenced_code_is_highlighted_with_css_classes_and_keeps_its_lines() -> No
     html = render_markdown("```python\ndef f(x):\n    return x\n```")
     assert html.startswith('<pre class="highlight"><code class="language-python">')
     assert '<span class="k">def</span>' in html
-    assert "\n    <span class=\"k\">return</span>" in html
+    assert '\n    <span class="k">return</span>' in html
     assert "style=" not in html
 
 

@@ -62,9 +62,7 @@ def _roots(curriculum: Curriculum) -> tuple[int, ...]:
     return tuple(n.index for n in curriculum.nodes if n.parent is None)
 
 
-def link(
-    curriculum: Curriculum, questions: Iterable[Question]
-) -> tuple[tuple[Card, ...], list[Problem]]:
+def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[Card, ...], list[Problem]]:
     """Attach each question to its topic; check ids, topics and clozes across the deck."""
     problems: list[Problem] = []
     cards: list[Card] = []
@@ -90,7 +88,9 @@ def link(
         if len(found) > 1:
             where = ", ".join(f"line {curriculum.nodes[i].location.line}" for i in found)
             problems.append(
-                error(question.topic_location, f"topic '{question.topic}' is ambiguous ({where}); write more of the path")
+                error(
+                    question.topic_location, f"topic '{question.topic}' is ambiguous ({where}); write more of the path"
+                )
             )
             continue
         node = found[0]
@@ -115,7 +115,11 @@ def check_cloze(question: Question) -> list[Problem]:
     text = question.text
     numbers = sorted({int(m.group(1)) for m in CLOZE_OPEN.finditer(text)})
     if not numbers:
-        return [error(question.where("text"), f"cloze card '{question.id}' has no deletion; mark one like {{{{c1::answer}}}}")]
+        return [
+            error(
+                question.where("text"), f"cloze card '{question.id}' has no deletion; mark one like {{{{c1::answer}}}}"
+            )
+        ]
     problems: list[Problem] = []
     missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
     if missing:
@@ -132,5 +136,7 @@ def check_cloze(question: Question) -> list[Problem]:
         elif depth:
             depth -= 1
     if depth:
-        problems.append(error(question.where("text"), f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'"))
+        problems.append(
+            error(question.where("text"), f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'")
+        )
     return problems

@@ -20,7 +20,7 @@ from pathlib import Path
 from cardsmith import assemble, config, curriculum, lock, notes, questions, render, sources
 from cardsmith.errors import Location, OutputError, Problem, ProblemsError, error, has_errors, sort_problems, warning
 from cardsmith.exporters import NAMES, BuiltDeck, get_exporter
-from cardsmith.model import Card, CardType, Curriculum, DeckConfig, Note
+from cardsmith.model import Card, CardType, Curriculum, DeckConfig, Note, Question
 from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
 
 LOCK_NAME = "cardsmith.lock"
@@ -103,16 +103,27 @@ def discover(cards_dir: Path) -> list[Path]:
 def load_project(cards_dir: Path) -> Project:
     """Read and check a deck project; raise ProblemsError with every error found."""
     if not cards_dir.is_dir():
-        raise ProblemsError((error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),))
+        raise ProblemsError(
+            (error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),)
+        )
     cfg, problems = config.load_config(cards_dir, NAMES)
     if cfg is None:
         raise ProblemsError(sort_problems(problems))
     all_problems: list[Problem] = list(problems)
     cur_path = cards_dir / cfg.curriculum
     shown = str(cur_path)
-    source, found = sources.read_text(cur_path, shown) if cur_path.is_file() else (
-        None,
-        [error(Location(str(cards_dir / config.FILENAME)), f"curriculum file '{cfg.curriculum}' not found in {cards_dir}")],
+    source, found = (
+        sources.read_text(cur_path, shown)
+        if cur_path.is_file()
+        else (
+            None,
+            [
+                error(
+                    Location(str(cards_dir / config.FILENAME)),
+                    f"curriculum file '{cfg.curriculum}' not found in {cards_dir}",
+                )
+            ],
+        )
     )
     all_problems += found
     if source is None:
@@ -120,7 +131,7 @@ def load_project(cards_dir: Path) -> Project:
     plan_, found = curriculum.parse_curriculum(source.text, shown, cfg.phase_word, cfg.sections)
     all_problems += found
     files = discover(cards_dir)
-    loaded = []
+    loaded: list[Question] = []
     for path in files:
         text, found = sources.read_text(path, str(path))
         all_problems += found
@@ -162,12 +173,16 @@ def collect_media(
                 if src.startswith("data:"):
                     continue
                 if src.lower().startswith(REMOTE):
-                    problems.append(error(where, f"image '{src}' is on the web; save it in the deck folder and link the file"))
+                    problems.append(
+                        error(where, f"image '{src}' is on the web; save it in the deck folder and link the file")
+                    )
                     continue
                 base = Path(question.location.path).parent
                 target = (base / src).resolve()
                 if Path(src).is_absolute() or not target.is_relative_to(root):
-                    problems.append(error(where, f"image '{src}' is outside the deck folder {cards_dir}; copy it into the folder"))
+                    problems.append(
+                        error(where, f"image '{src}' is outside the deck folder {cards_dir}; copy it into the folder")
+                    )
                     continue
                 if not target.is_file():
                     problems.append(error(where, f"image '{src}' not found (looked for {target})"))
@@ -181,7 +196,12 @@ def collect_media(
 
 def _notetype_hashes(notetype: NoteType) -> tuple[str, str]:
     """(schema hash, content hash): what needs "merge note types" in Anki, and everything."""
-    schema = [notetype.name, notetype.cloze, [(f.name, f.id) for f in notetype.fields], [(t.name, t.id) for t in notetype.templates]]
+    schema = [
+        notetype.name,
+        notetype.cloze,
+        [(f.name, f.id) for f in notetype.fields],
+        [(t.name, t.id) for t in notetype.templates],
+    ]
     content = [schema, [(t.front, t.back) for t in notetype.templates], stylesheet(), notetype.sort_field]
 
     def digest(value: object) -> str:

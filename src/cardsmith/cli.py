@@ -146,7 +146,9 @@ def check(cards_dir: Path) -> None:
 @cli.command()
 @cards_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per curriculum node.")
-@click.option("--min", "minimum", type=click.IntRange(min=1), default=1, show_default=True, help="Mark topics with fewer cards.")
+@click.option(
+    "--min", "minimum", type=click.IntRange(min=1), default=1, show_default=True, help="Mark topics with fewer cards."
+)
 @reports_errors
 def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
     """Show how many cards every curriculum topic has; uncovered topics are marked ✗.
@@ -157,7 +159,8 @@ def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
         cardsmith coverage --json | jq '.[] | select(.leaf and .cards < 2)'
     """
     from cardsmith.build import load_project
-    from cardsmith.coverage import coverage as count, format_tree
+    from cardsmith.coverage import coverage as count
+    from cardsmith.coverage import format_tree
 
     project = load_project(cards_dir)
     rows = count(project.curriculum, project.cards)

@@ -53,7 +53,9 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
             if isinstance(value, yaml.ScalarNode) and value.tag == sources.STR:
                 value = yaml.SequenceNode("tag:yaml.org,2002:seq", [value], value.start_mark, value.end_mark)
             if not isinstance(value, yaml.SequenceNode):
-                problems.append(error(sources.loc(path, value), f"'{name}' must be a list of text, not {sources.describe(value)}"))
+                problems.append(
+                    error(sources.loc(path, value), f"'{name}' must be a list of text, not {sources.describe(value)}")
+                )
                 continue
             texts = []
             for item in value.value:
@@ -61,6 +63,13 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
                 problems += found
                 if text is not None:
                     texts.append(text.strip())
+                if name == "formats" and text is not None and text.strip() not in known_formats:
+                    problems.append(
+                        error(
+                            sources.loc(path, item),
+                            f"unknown format '{text}'{did_you_mean(text, known_formats)}; known: {', '.join(known_formats)}",
+                        )
+                    )
             values[name] = tuple(texts)
         else:
             problems.append(
@@ -77,15 +86,6 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
                 "it names every card's GUID, so never change it after release",
             )
         )
-    for fmt_node in items.get("formats", (None, None))[1].value if isinstance(items.get("formats", (None, None))[1], yaml.SequenceNode) else []:
-        if isinstance(fmt_node, yaml.ScalarNode) and fmt_node.value not in known_formats:
-            problems.append(
-                error(
-                    sources.loc(path, fmt_node),
-                    f"unknown format '{fmt_node.value}'{did_you_mean(fmt_node.value, known_formats)}; "
-                    f"known: {', '.join(known_formats)}",
-                )
-            )
     if problems:
         return None, problems
     return DeckConfig(**values), []  # type: ignore[arg-type]

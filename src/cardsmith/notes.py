@@ -83,7 +83,9 @@ def tags_of(curriculum: Curriculum, card: Card) -> tuple[str, ...]:
 def breadcrumb(curriculum: Curriculum, node: int) -> str:
     """The topic path shown small on the card: short titles joined by ›."""
     chain = curriculum.ancestors(node)
-    return " › ".join(short_name(n.title) if n.kind is not Kind.TOPIC or i < len(chain) - 1 else n.title for i, n in enumerate(chain))
+    return " › ".join(
+        short_name(n.title) if n.kind is not Kind.TOPIC or i < len(chain) - 1 else n.title for i, n in enumerate(chain)
+    )
 
 
 def fields_of(curriculum: Curriculum, card: Card, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:

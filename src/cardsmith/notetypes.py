@@ -180,8 +180,8 @@ def stylesheet() -> str:
     """The one stylesheet of every cardsmith note type: base, light and dark highlighting."""
     from pygments.formatters import HtmlFormatter
 
-    light = HtmlFormatter(style="default").get_style_defs("pre.highlight")
-    dark = HtmlFormatter(style="monokai").get_style_defs(
+    light: str = HtmlFormatter(style="default").get_style_defs("pre.highlight")  # type: ignore[no-untyped-call]
+    dark: str = HtmlFormatter(style="monokai").get_style_defs(  # type: ignore[no-untyped-call]
         [".nightMode pre.highlight", ".night_mode pre.highlight"]
     )
     # The formatter's own background rules would fight the `pre.highlight` rules above.

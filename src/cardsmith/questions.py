@@ -57,7 +57,10 @@ def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Pro
         return (), [error(Location(path, 1, 1), "empty file; a question file needs a 'cards:' list")]
     if not isinstance(root, yaml.MappingNode):
         return (), [
-            error(sources.loc(path, root), f"a question file must be a mapping with a 'cards:' list, not {sources.describe(root)}")
+            error(
+                sources.loc(path, root),
+                f"a question file must be a mapping with a 'cards:' list, not {sources.describe(root)}",
+            )
         ]
     items, problems = sources.mapping_items(path, root)
     for name, (key, _) in items.items():
@@ -70,12 +73,17 @@ def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Pro
         if text is not None:
             default_topic = (text, sources.loc(path, items["topic"][1]))
     if "cards" not in items:
-        problems.append(error(Location(path, 1, 1), "no 'cards:' key; a question file is a mapping with a 'cards:' list"))
+        problems.append(
+            error(Location(path, 1, 1), "no 'cards:' key; a question file is a mapping with a 'cards:' list")
+        )
         return (), problems
     cards_node = items["cards"][1]
     if not isinstance(cards_node, yaml.SequenceNode):
         problems.append(
-            error(sources.loc(path, cards_node), f"'cards' must be a list of cards (lines starting with '- '), not {sources.describe(cards_node)}")
+            error(
+                sources.loc(path, cards_node),
+                f"'cards' must be a list of cards (lines starting with '- '), not {sources.describe(cards_node)}",
+            )
         )
         return (), problems
     questions: list[Question] = []
@@ -131,18 +139,28 @@ def _load_card(
                     f"use one of: {', '.join(names)}",
                 )
             )
-    for name in REQUIRED[card_type] if card_type else ():
-        if name not in items:
-            problems.append(error(where, f"{card_type.value} card '{card_id}' has no '{name}'"))
-        elif name in values and not values[name].strip():
-            problems.append(error(sources.loc(path, items[name][1]), f"'{name}' is empty"))
-    for name in FORBIDDEN[card_type] if card_type else ():
-        if name in items:
-            hint = "use 'text' with {{c1::…}}" if card_type is CardType.CLOZE else "'text' is for cloze cards (type: cloze)"
-            problems.append(error(sources.loc(path, items[name][0]), f"a {card_type.value} card has no '{name}'; {hint}"))
+    if card_type is not None:
+        for name in REQUIRED[card_type]:
+            if name not in items:
+                problems.append(error(where, f"{card_type.value} card '{card_id}' has no '{name}'"))
+            elif name in values and not values[name].strip():
+                problems.append(error(sources.loc(path, items[name][1]), f"'{name}' is empty"))
+        for name in FORBIDDEN[card_type]:
+            if name in items:
+                hint = (
+                    "use 'text' with {{c1::…}}"
+                    if card_type is CardType.CLOZE
+                    else "'text' is for cloze cards (type: cloze)"
+                )
+                problems.append(
+                    error(sources.loc(path, items[name][0]), f"a {card_type.value} card has no '{name}'; {hint}")
+                )
     if card_type is CardType.TYPE_IN and "\n" in values.get("a", "").strip():
         problems.append(
-            error(sources.loc(path, items["a"][1]), "a type-in answer must be one line: the exact text to type (put explanations in 'extra')")
+            error(
+                sources.loc(path, items["a"][1]),
+                "a type-in answer must be one line: the exact text to type (put explanations in 'extra')",
+            )
         )
 
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")

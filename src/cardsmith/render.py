@@ -70,7 +70,7 @@ def markdown() -> MarkdownIt:
     return md
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
     """Render a Markdown field to HTML (each distinct text is rendered once).
 
@@ -78,7 +78,8 @@ def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
     """
     if not text.strip():
         return ""
-    return markdown().render(text.strip(), {"media": dict(media)}).strip()
+    html: str = markdown().render(text.strip(), {"media": dict(media)})
+    return html.strip()
 
 
 def render_plain(text: str) -> str:

@@ -127,7 +127,8 @@ def _check_shape(source: Text, root: yaml.Node) -> list[Problem]:
         node, depth = stack.pop()
         if id(node) in seen:  # composing shares the node; only turning it into values would expand it
             alias = next(e for e in yaml.parse(source.text, Loader=_Loader) if isinstance(e, yaml.AliasEvent))
-            where = Location(path, alias.start_mark.line + 1, alias.start_mark.column + 1)
+            mark = alias.start_mark
+            where = Location(path, mark.line + 1, mark.column + 1) if mark else loc(path, node)
             return [error(where, "YAML anchors and aliases (& and *) are not supported here; write the value out")]
         seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -143,9 +144,7 @@ def _check_shape(source: Text, root: yaml.Node) -> list[Problem]:
     return []
 
 
-def mapping_items(
-    path: str, node: yaml.MappingNode
-) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[Problem]]:
+def mapping_items(path: str, node: yaml.MappingNode) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]], list[Problem]]:
     """Keys of a mapping with their key and value nodes; duplicate and non-text keys are problems."""
     items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     problems: list[Problem] = []
@@ -174,15 +173,16 @@ def describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    tag = node.tag.rsplit(":", 1)[-1]
-    return {
+    tag: str = node.tag.rsplit(":", 1)[-1]
+    names: dict[str, str] = {
         "int": "a number",
         "float": "a number",
         "bool": "true/false",
         "null": "empty",
         "timestamp": "a date",
         "str": "text",
-    }.get(tag, tag)
+    }
+    return names.get(tag, tag)
 
 
 def text_value(path: str, node: yaml.Node, key: str) -> tuple[str | None, list[Problem]]:

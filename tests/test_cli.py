@@ -148,3 +148,25 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
         "",
         f"error: {folder / 'deck.yaml'} already exists; this folder is a deck project\n",
     )
+
+
+def test_status_lists_new_changed_and_removed_cards_with_a_rename_hint(mini: Path, tmp_path: Path) -> None:
+    run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"))
+    phase1, phase2 = mini / "questions" / "phase-1.yaml", mini / "questions" / "phase-2.yaml"
+    phase1.write_text(phase1.read_text(encoding="utf-8").replace("a: Нет.", "a: Нельзя."), encoding="utf-8")
+    phase2.write_text(
+        phase2.read_text(encoding="utf-8").replace("- id: ci-pipeline", "- id: ci-workflows-folder"), encoding="utf-8"
+    )
+    code, out, err = run("status", "--cards", str(mini))
+    assert code == 0
+    assert out.splitlines() == [
+        "new      ci-workflows-folder",
+        "changed  name-rules",
+        "removed  ci-pipeline",
+        "1 new, 1 changed, 5 unchanged, 1 removed",
+    ]
+    assert err == (
+        f"{phase2}:11:5: warning: card 'ci-workflows-folder' has the same content as removed card 'ci-pipeline'; "
+        "if it was renamed, add 'was: ci-pipeline' to keep the learner's review history\n"
+    )
+    assert run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"), "--check")[0] == 1

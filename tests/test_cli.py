@@ -170,3 +170,20 @@ def test_status_lists_new_changed_and_removed_cards_with_a_rename_hint(mini: Pat
         "if it was renamed, add 'was: ci-pipeline' to keep the learner's review history\n"
     )
     assert run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"), "--check")[0] == 1
+
+
+def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    run("build", "--cards", str(mini), "--out", str(out))
+    (out / "notes.txt").write_text("mine")
+    (out / "mini-deck-phase-7.apkg").write_bytes(b"from an older plan")
+    code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
+    assert code == 1 and f"{out / 'mini-deck-phase-7.apkg'}: stale" in err.splitlines()
+    code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
+    assert stdout.endswith("0 file(s) written, 4 unchanged, 1 obsolete removed.\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "mini-deck-phase-1.apkg",
+        "mini-deck-phase-2.apkg",
+        "mini-deck.apkg",
+        "notes.txt",
+    ]

@@ -74,6 +74,7 @@ class BuildResult:
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()  # with check=True: files that differ from what the sources build
+    removed: tuple[str, ...] = ()  # outputs of an earlier build that this one no longer makes
     warnings: tuple[Problem, ...] = field(default=())
 
 
@@ -330,6 +331,25 @@ def render_outputs(plan_: Plan, formats: Iterable[str]) -> dict[str, bytes]:
     return outputs
 
 
+def obsolete_outputs(plan_: Plan, formats: Iterable[str], out_dir: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Files an earlier build of these formats wrote that this one would not (a phase gone, say).
+
+    Only names the exporters claim (their `patterns`) are candidates: nothing else in the output
+    folder is ever touched.
+    """
+    if not out_dir.is_dir():
+        return []
+    found: set[Path] = set()
+    for name in formats:
+        exporter = get_exporter(name)
+        patterns = exporter.patterns(plan_.deck) if hasattr(exporter, "patterns") else ()
+        for pattern in patterns:
+            found.update(
+                p for p in out_dir.glob(pattern) if p.is_file() and p.relative_to(out_dir).as_posix() not in outputs
+            )
+    return sorted(found)
+
+
 def write_all(files: dict[Path, bytes], last: Path) -> None:
     """Write every file through a temporary file beside it, renaming only once all are written.
 
@@ -340,6 +360,7 @@ def write_all(files: dict[Path, bytes], last: Path) -> None:
     staged: list[tuple[str, Path]] = []
     try:
         for path in sorted(files, key=lambda p: (p == last, str(p))):
+            path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
             with os.fdopen(handle, "wb") as out:
@@ -377,16 +398,23 @@ def build(
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
     _check_out_dir(out_dir)
     plan_ = plan(project, read_lock(cards_dir), source_date_epoch() if now is None else now, allow_schema_change)
-    files = {out_dir / name: data for name, data in render_outputs(plan_, chosen).items()}
+    outputs = render_outputs(plan_, chosen)
+    obsolete = obsolete_outputs(plan_, chosen, out_dir, outputs)
+    files = {out_dir / name: data for name, data in outputs.items()}
     files[cards_dir / LOCK_NAME] = plan_.lock_text.encode("utf-8")
     differ = sorted(str(path) for path, data in files.items() if not path.is_file() or path.read_bytes() != data)
     unchanged = sorted(str(path) for path in files if str(path) not in differ)
     warnings = project.problems + plan_.changes.warnings
     if check:
-        return BuildResult(plan_, stale=tuple(differ), unchanged=tuple(unchanged), warnings=warnings)
+        stale = tuple(sorted(differ + [str(p) for p in obsolete]))
+        return BuildResult(plan_, stale=stale, unchanged=tuple(unchanged), warnings=warnings)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         write_all({p: d for p, d in files.items() if str(p) in differ}, cards_dir / LOCK_NAME)
+        for path in obsolete:
+            path.unlink()
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
-    return BuildResult(plan_, written=tuple(differ), unchanged=tuple(unchanged), warnings=warnings)
+    return BuildResult(
+        plan_, written=tuple(differ), unchanged=tuple(unchanged), removed=tuple(map(str, obsolete)), warnings=warnings
+    )

@@ -120,9 +120,10 @@ def build(cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool,
             sys.exit(1)
         click.echo(f"up to date: {len(result.unchanged)} file(s) match the sources ({changes.summary()}).")
         return
+    removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
     click.echo(
         f"{len(result.plan.deck.notes)} notes: {changes.summary()}; "
-        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged."
+        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged{removed}."
     )
 
 

@@ -75,6 +75,9 @@ class ApkgExporter:
     name = "apkg"
     description = "Anki packages: one with all phases and one per phase"
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}.apkg", f"{deck.config.id}-phase-*.apkg")
+
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         out: dict[str, bytes] = {}
         for phase, filename in package_names(deck).items():

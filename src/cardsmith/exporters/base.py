@@ -35,6 +35,13 @@ class Exporter(Protocol):
         """File names (relative to the output folder) and their exact bytes."""
         ...
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        """Globs (relative to the output folder) of every file this format may write for the deck.
+
+        The build deletes matching files that it no longer writes, and nothing else.
+        """
+        ...
+
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

@@ -47,6 +47,9 @@ class AnkiCsvExporter:
     name = "anki-csv"
     description = "Anki text import with GUIDs (updates notes of an imported .apkg)"
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (file_name(deck),)
+
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         # Anki takes the column count from the first row and truncates longer rows when the
         # note type varies per row (ankitects/anki#4417), so every row is padded to the widest

@@ -34,6 +34,9 @@ class MnemosyneExporter:
     name = "mnemosyne"
     description = "Mnemosyne tab-separated import (front<TAB>back, HTML)"
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}-mnemosyne.txt",)
+
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         lines = ["\t".join(front_back(text.sides(note))) for note in deck.notes]
         return {f"{deck.config.id}-mnemosyne.txt": ("\n".join(lines) + "\n").encode("utf-8")}

@@ -27,6 +27,9 @@ class CsvExporter:
     name = "csv"
     description = "Plain CSV (id, front, back, tags, deck) for spreadsheets and generic importers"
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}.csv",)
+
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")

@@ -22,6 +22,9 @@ class QuizletExporter:
     name = "quizlet"
     description = "Quizlet import text (term<TAB>definition, one card per line)"
 
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}-quizlet.txt",)
+
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         lines = [line(text.sides(note)) for note in deck.notes]
         return {f"{deck.config.id}-quizlet.txt": ("\n".join(lines) + "\n").encode("utf-8")}

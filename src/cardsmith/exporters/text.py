@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.texmath import texmath_plugin
 
+from cardsmith import render
 from cardsmith.model import CardType, Note
 
 BLANK_OPEN = "\ue000"
@@ -133,6 +134,28 @@ def sides(note: Note) -> Sides:
     return Sides(question.q.strip(), back, extra)
 
 
+_IMG_SRC = re.compile(r'<img src="([^"]*)"')
+
+
+def image_files(note: Note) -> dict[str, str]:
+    """Each image source as written in the note's Markdown -> the packaged (flat) file name.
+
+    The build renders `![](src)` as `<img src="flat name">`, image by image in source order, so
+    pairing the sources of each Markdown field with the `src`s of its rendered field recovers
+    the names the packaged media have.
+    """
+    question = note.card.question
+    if question.type is CardType.CLOZE:
+        pairs = [(question.text, note.fields[0]), (question.extra, note.fields[1])]
+    else:
+        pairs = [(question.q, note.fields[0]), (question.a, note.fields[1]), (question.extra, note.fields[2])]
+    found: dict[str, str] = {}
+    for source, rendered in pairs:
+        names = [html.unescape(name) for name in _IMG_SRC.findall(rendered)]
+        found.update(zip(render.media_references(source), names, strict=False))
+    return found
+
+
 # --- Markdown as plain text ------------------------------------------------------------------
 
 
@@ -239,7 +262,7 @@ def to_plain(text: str) -> str:
 
 def to_html(text: str) -> str:
     """Markdown as simple one-line HTML: no Pygments spans, `<br>` inside code, no raw newlines."""
-    rendered = markdown().render(text)
+    rendered: str = markdown().render(text)
     # Every newline left is markup layout between block tags: code, soft and hard breaks have
     # their own rules above.
     return rendered.replace("\n", "").replace("\t", " ")

@@ -1,0 +1,104 @@
+"""Mochi (mochi.cards): a `.mochi` zip holding `data.edn` (format version 2) and the media files.
+
+From Mochi's format reference (FORMATS.md §3): `:version 2` is required; decks have `:name`, a
+keyword `:id` of at least 8 characters from [0-9A-Za-z] and `:parent-id` for nesting; a card's
+`:content` is Markdown whose sides are separated by a line `---`; `:pos` sorts lexicographically,
+so it is zero-padded. Decks here are the deck title, then phases, then weeks; ids are hashes of
+the deck names and of the notes' GUIDs, so they stay the same from build to build.
+
+What a card may carry besides `:content` and `:pos` is not in the retrievable docs: `:id` is
+written because Mochi's API gives every card one; whether a re-import updates cards by id is
+unverified (see the README).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from cardsmith.exporters import text
+from cardsmith.exporters.base import BuiltDeck, deterministic_zip
+from cardsmith.model import Note
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_LETTERS = _ALPHABET[10:]
+_TAG_START = re.compile(r"(?<![\\\S])#(?=[^\s#])")
+_SIDE_RULE = re.compile(r" {0,3}-{3,} *")  # a prose line `---` would split the card's sides
+_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+SIDES = "\n\n---\n\n"
+
+
+def mochi_id(*key: str) -> str:
+    """A stable 10-character id: a letter (an EDN keyword must not start with a digit), then base62."""
+    number = int.from_bytes(hashlib.sha256("\x1f".join(key).encode("utf-8")).digest()[:12], "big")
+    number, first = divmod(number, len(_LETTERS))
+    out = [_LETTERS[first]]
+    for _ in range(9):
+        number, rest = divmod(number, len(_ALPHABET))
+        out.append(_ALPHABET[rest])
+    return "".join(out)
+
+
+def edn_string(value: str) -> str:
+    """An EDN string literal: only `\\"`, `\\\\` and the C escapes are defined (edn-format spec)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+
+
+def _content(note: Note, media: frozenset[str]) -> str:
+    images = {src: name for src, name in text.image_files(note).items() if name in media}
+
+    def attachment(src: str) -> str:
+        return f"@media/{images[src]}" if src in images else src
+
+    def prose(chunk: str) -> str:
+        # cardsmith shows card text literally (raw HTML off); in Mochi `#tag` makes a tag [3p] and
+        # `{{…}}` is the cloze syntax [unverified]: all are escaped so the text shows as written.
+        chunk = _TAG_START.sub(r"\\#", chunk).replace("{", "\\{").replace("<", "&lt;")
+        # Mochi's attachment syntax [3p]: `![](@media/<file>)`, the file at the zip's root.
+        chunk = _IMAGE.sub(lambda m: m.group(1) + attachment(m.group(2)), chunk)
+        lines = ["***" if _SIDE_RULE.fullmatch(line) else line for line in chunk.split("\n")]
+        return text.fill_blanks("\n".join(lines), lambda hint: "\\" + text.blank_label(hint))
+
+    def markdown(value: str) -> str:
+        return text.rewrite_markdown(value, prose, text.fill_blanks, lambda block: text.fill_blanks(block.source))
+
+    sides = text.sides(note)
+    back = markdown(sides.back) + ("\n\n" + markdown(sides.extra) if sides.extra else "")
+    return markdown(sides.front) + SIDES + back
+
+
+def data_edn(deck: BuiltDeck) -> str:
+    """The `data.edn` of the deck: every deck with its parent, cards in curriculum order."""
+    media = frozenset(name for name, _ in deck.media)
+    cards: dict[tuple[str, ...], list[str]] = {}
+    for note in deck.notes:
+        parts = note.deck.parts
+        for depth in range(1, len(parts)):
+            cards.setdefault(parts[:depth], [])
+        cards.setdefault(parts, []).append(
+            f"{{:id :{mochi_id('card', note.guid)} :pos {edn_string(f'{note.order:06d}')} "
+            f":content {edn_string(_content(note, media))}}}"
+        )
+    decks = []
+    for parts, entries in cards.items():
+        fields = [f":id :{mochi_id('deck', deck.config.id, *parts)}", f":name {edn_string(parts[-1])}"]
+        if len(parts) > 1:
+            fields.append(f":parent-id :{mochi_id('deck', deck.config.id, *parts[:-1])}")
+        if entries:
+            fields.append(":cards\n   [" + "\n    ".join(entries) + "]")
+        decks.append("{" + "\n   ".join(fields) + "}")
+    return "{:version 2\n :decks\n [" + "\n  ".join(decks) + "]}\n"
+
+
+class MochiExporter:
+    name = "mochi"
+    description = "Mochi .mochi file (data.edn, decks per phase and week)"
+
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}.mochi",)
+
+    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+        members = {"data.edn": data_edn(deck).encode("utf-8")}
+        members.update(deck.media)
+        return {f"{deck.config.id}.mochi": deterministic_zip(members)}

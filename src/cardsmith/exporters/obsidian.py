@@ -1,0 +1,124 @@
+"""Obsidian Spaced Repetition: one Markdown file of multi-line cards with deck tags.
+
+The plugin's parser (obsidian-spaced-repetition src/parser.ts; FORMATS.md §8) reads a file line
+by line: a blank line ends a card, a line that is only `?` (`??` for both directions) separates
+question from answer, a line containing `::` (`:::`) outside a code span is a one-line card, and
+fenced code starting at column 0 is taken whole. So, here:
+
+- blank lines are dropped outside code (Obsidian shows a single newline as a line break), and
+  every code block is rewritten as a backtick fence at column 0, where blank lines are safe;
+- `::` never appears outside a fence: in text the second colon is escaped (`:\\:`), in a code
+  span the span becomes `<code>` with `&#58;` (older plugin versions ignore backticks);
+- a text line that is only `?` or `??` is escaped, and so is Obsidian's own syntax in text
+  (`#tag`, `==highlight==`, `%%comment%%`, `[[link]]`, `$math$`, raw HTML), since cardsmith
+  shows card text literally.
+
+Each deck (phase, week) gets a tag line `#flashcards/<deck id>/<phase>/<week>`; a tag applies
+to the cards after it until the next tag (OSR docs, flashcards/decks.md).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from cardsmith.exporters import text
+from cardsmith.exporters.base import BuiltDeck
+from cardsmith.model import CardType, Deck, Note
+
+TAG_ROOT = "#flashcards"
+_DOUBLED = re.compile(r"([:=%\[])(?=\1)")  # the first of `::`, `==`, `%%`, `[[`
+_TAG_START = re.compile(r"(?<![\\\S])#(?=[^\s#])")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+_THEMATIC = re.compile(r" {0,3}([-_])(?: *\1){2,} *")  # would be a setext underline once blank lines go
+
+
+def tag_segment(title: str) -> str:
+    """A tag-safe name for a deck part: `01 Фаза 1: Основы` → `01-Фаза-1` (letters, digits, `_`, `-`)."""
+    label = title.split(": ", 1)[0]
+    return re.sub(r"[^\w-]+", "-", label).strip("-") or "deck"
+
+
+def deck_tag(deck_id: str, deck: Deck) -> str:
+    return "/".join([TAG_ROOT, tag_segment(deck_id), *(tag_segment(part) for part in deck.parts[1:])])
+
+
+def _prose(chunk: str) -> str:
+    chunk = chunk.replace("<", "&lt;")
+    chunk = _TAG_START.sub(r"\\#", chunk)
+    chunk = _DOLLAR.sub(r"\\$", chunk)
+    chunk = _DOUBLED.sub(lambda m: m.group(1) + "\\", chunk)
+    return text.fill_blanks(chunk, lambda hint: "\\" + text.blank_label(hint))
+
+
+def _code_span(span: str) -> str:
+    if "::" not in span and text.BLANK_OPEN not in span:
+        return span
+    ticks = len(span) - len(span.lstrip("`"))
+    inner = span[ticks:-ticks]
+    if inner.startswith(" ") and inner.endswith(" ") and inner.strip():
+        inner = inner[1:-1]
+    if "::" not in inner:
+        return span[:ticks] + text.fill_blanks(inner) + span[-ticks:]
+    escaped = re.sub(":(?=:)", "&#58;", html.escape(text.fill_blanks(inner.replace("\n", " ")), quote=False))
+    return f"<code>{escaped}</code>"
+
+
+def _code_block(block: text.CodeBlock) -> str:
+    return text.fence(block.info, text.fill_blanks(block.content))
+
+
+def card_lines(markdown: str) -> list[str]:
+    """Card text without blank lines, `?` lines or stray `::`, code fenced at column 0."""
+    rewritten = text.rewrite_markdown(markdown, _prose, _code_span, _code_block)
+    lines: list[str] = []
+    in_fence = ""
+    for line in rewritten.split("\n"):
+        if in_fence:
+            lines.append(line)
+            if line.startswith(in_fence) and not line.strip("`"):
+                in_fence = ""
+        elif line.startswith("```"):
+            lines.append(line)
+            in_fence = line[: len(line) - len(line.lstrip("`"))]
+        elif not line.strip():
+            continue
+        elif line.strip() in ("?", "??"):
+            lines.append(line.replace("?", "\\?"))
+        elif _THEMATIC.fullmatch(line):
+            lines.append("***")
+        else:
+            lines.append(line)
+    return lines
+
+
+def card(note: Note) -> str:
+    """One multi-line card: question, `?` (or `??`), answer, and the extra after a rule."""
+    sides = text.sides(note)
+    separator = "??" if note.card.question.type is CardType.REVERSED else "?"
+    lines = [*card_lines(sides.front), separator, *card_lines(sides.back)]
+    if sides.extra:
+        # `***` rather than `---`, which after a paragraph line would be a heading underline.
+        lines += ["***", *card_lines(sides.extra)]
+    return "\n".join(lines)
+
+
+class ObsidianExporter:
+    name = "obsidian"
+    description = "Obsidian Spaced Repetition plugin: Markdown with #flashcards deck tags"
+
+    def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
+        return (f"{deck.config.id}-obsidian.md",)
+
+    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+        parts = [
+            f"# {deck.config.title}",
+            "<!-- Written by cardsmith from the deck's sources; a rebuild replaces this file. -->",
+        ]
+        current: Deck | None = None
+        for note in deck.notes:
+            if note.deck != current:
+                current = note.deck
+                parts += [f"## {_prose(' › '.join(current.parts[1:]))}", deck_tag(deck.config.id, current)]
+            parts.append(card(note))
+        return {f"{deck.config.id}-obsidian.md": ("\n\n".join(parts) + "\n").encode("utf-8")}

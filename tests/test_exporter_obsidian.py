@@ -1,0 +1,128 @@
+"""Obsidian Spaced Repetition: the file read back by the plugin's own parsing rules."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.texmath import texmath_plugin
+
+from cardsmith.exporters import text
+from cardsmith.exporters.obsidian import deck_tag, tag_segment
+from cardsmith.model import CardType
+from exporter_helpers import export, fixture_deck, only_file, osr_deck_tags, parse_osr, squash
+
+
+def document() -> str:
+    name, data = only_file("obsidian")
+    assert name == "exporter-test-obsidian.md"
+    return data.decode("utf-8")
+
+
+def shown(markdown: str) -> str:
+    """What Obsidian shows for a side, as text: HTML allowed, `<code>` tags dropped, entities decoded.
+
+    Links are written `text (href)` as cardsmith's plain text does, so the two compare.
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(texmath_plugin, delimiters="brackets")
+    blocks = []
+    for token in md.parse(markdown):
+        if token.type == "list_item_open":
+            blocks.append(f"{token.info}." if token.info else token.markup)
+        if token.type in ("fence", "code_block", "math_block"):
+            blocks.append(token.content)
+        pieces: list[str] = []
+        href = ""
+        for child in token.children or ():
+            if child.type in ("text", "code_inline", "math_inline"):
+                pieces.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                pieces.append(" ")
+            elif child.type == "image":
+                pieces.append(child.content)
+            elif child.type == "link_open":
+                href = str(child.attrGet("href"))
+            elif child.type == "link_close":
+                pieces.append(f" ({href})")
+        blocks.append("".join(pieces))
+    return squash(" ".join(blocks))
+
+
+def sides_of(card_text: str, separator: str) -> tuple[str, str]:
+    lines = card_text.split("\n")
+    index = next(i for i, line in enumerate(lines) if line.strip() == separator)
+    return "\n".join(lines[:index]), "\n".join(lines[index + 1 :])
+
+
+def test_the_plugin_finds_one_multiline_card_per_note_in_order() -> None:
+    cards = parse_osr(document())
+    notes = fixture_deck().notes
+    assert [card.kind for card in cards] == [
+        "MultiLineReversed" if note.card.question.type is CardType.REVERSED else "MultiLineBasic" for note in notes
+    ]
+
+
+def test_each_card_shows_the_notes_question_and_answer() -> None:
+    for card, note in zip(parse_osr(document()), fixture_deck().notes, strict=True):
+        sides = text.sides(note)
+        front, back = sides_of(card.text, "??" if card.kind == "MultiLineReversed" else "?")
+        assert shown(front) == squash(text.fill_blanks(text.to_plain(sides.front)))
+        expected_back = text.to_plain(sides.back) + " " + text.to_plain(sides.extra)
+        assert shown(back) == squash(expected_back)
+
+
+def test_each_card_is_in_its_phase_and_week_deck() -> None:
+    doc = document()
+    tags = osr_deck_tags(doc)
+    for card, note in zip(parse_osr(doc), fixture_deck().notes, strict=True):
+        current = [tag for line, tag in tags if line < card.first_line][-1]
+        assert current == deck_tag("exporter-test", note.deck)
+    assert tags[0][1] == "#flashcards/exporter-test/01-Фаза-1/01-Неделя-1-2"
+
+
+def test_no_line_outside_code_fences_contains_a_one_line_card_separator() -> None:
+    # Older plugin versions test every line with `includes("::")`, inline code or not.
+    fence = ""
+    for line in document().split("\n"):
+        if fence:
+            fence = "" if line == fence else fence
+        elif line.startswith("```"):
+            fence = re.match(r"`+", line).group()  # type: ignore[union-attr]
+        else:
+            assert "::" not in line, line
+    assert not fence, "every fence is closed"
+
+
+def test_content_with_double_colons_is_shown_intact() -> None:
+    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("std-vector")]
+    front, back = sides_of(card.text, "?")
+    assert shown(front) == "Что такое std::vector и std::vector<int>?"
+    assert "std::vector растёт сам" in shown(back) and "::leading" in shown(back)
+
+
+def test_blank_lines_inside_code_are_kept_inside_a_fence_at_column_0() -> None:
+    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("list-slicing")]
+    assert "```python\na = [1, 2, 3, 4]\n\nprint(a[::2])\n```" in card.text
+
+
+def test_separator_lines_comments_and_obsidian_syntax_in_content_are_escaped() -> None:
+    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("tricky-lines")]
+    front, back = sides_of(card.text, "?")
+    assert front.split("\n") == ["Разделители в тексте:", "\\?", "***", "&lt;!-- не комментарий -->"]
+    assert "=\\=выделение=\\=" in back and "`a == b`" in back
+
+
+def test_hashes_at_the_start_of_content_are_not_tags() -> None:
+    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("hash-comment")]
+    assert card.text.startswith("\\#1 вопрос")
+    assert osr_deck_tags(card.text) == []
+
+
+def test_tag_segments_are_letters_digits_and_dashes() -> None:
+    assert tag_segment("01 Фаза 1: Основы Python (4-6 недель)") == "01-Фаза-1"
+    assert tag_segment("02 Проекты (по желанию)") == "02-Проекты-по-желанию"
+
+
+def test_export_is_deterministic() -> None:
+    assert export("obsidian") == export("obsidian")

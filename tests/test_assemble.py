@@ -129,3 +129,11 @@ def test_cloze_needs_a_deletion_numbers_without_gaps_and_closed_braces() -> None
         "q.yaml:3:5: error: cloze card 'c' skips c2; number deletions from c1 without gaps"
     ]
     assert cloze("{{c1::a} and more") == ["q.yaml:3:5: error: cloze card 'c' has a '{{c…::' without its closing '}}'"]
+
+
+def test_a_double_colon_in_code_inside_a_deletion_is_flagged_as_a_hidden_hint() -> None:
+    assert cloze("{{c1::`std::vector`}}") == [
+        "q.yaml:3:5: warning: cloze card 'c': Anki reads the '::' in '`std::vector`' as the start of a hint, "
+        "so the answer is cut there; put the '::' outside the deletion or reword it"
+    ]
+    assert cloze("{{c1::`list`::тип}}") == []  # a real hint after the code

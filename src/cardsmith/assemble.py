@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterable
 
 from cardsmith.curriculum import aliases
-from cardsmith.errors import Location, Problem, error
+from cardsmith.errors import Location, Problem, error, warning
 from cardsmith.model import Card, CardType, Curriculum, Kind, Question
 from cardsmith.suggest import closest
 
 SEPARATOR = " / "
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
+CLOZE_BODY = re.compile(r"\{\{c\d+::(.*?)\}\}", re.DOTALL)
 
 
 def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
@@ -139,4 +140,15 @@ def check_cloze(question: Question) -> list[Problem]:
         problems.append(
             error(question.where("text"), f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'")
         )
+    for match in CLOZE_BODY.finditer(text):
+        body = match.group(1)
+        split = body.find("::")
+        if split > 0 and body[:split].count("`") % 2 == 1:
+            problems.append(
+                warning(
+                    question.where("text"),
+                    f"cloze card '{question.id}': Anki reads the '::' in '{body}' as the start of a hint, so the "
+                    "answer is cut there; put the '::' outside the deletion or reword it",
+                )
+            )
     return problems

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cardsmith import build, lock
+from cardsmith import build, lock, regenerate
 from cardsmith.exporters import get_exporter
 from cardsmith.exporters.base import BuiltDeck
 
@@ -18,7 +18,7 @@ NOW = 1_700_000_000
 
 def built(cards_dir: Path = DECK_DIR, previous: lock.Lock | None = None, now: int = NOW) -> build.Plan:
     """The real pipeline on a deck project: load, check, plan against a lock."""
-    return build.plan(build.load_project(cards_dir), previous or lock.Lock(), now=now)
+    return regenerate.plan(build.load_project(cards_dir), previous or lock.Lock(), now=now)
 
 
 @functools.cache

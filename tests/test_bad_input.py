@@ -251,8 +251,9 @@ def test_raw_html_and_javascript_links_never_reach_a_note(project: Path, tmp_pat
         "cards:\n  - id: xss\n    q: '<script>alert(1)</script> <img src=x onerror=alert(1)>'\n"
         f"    a: '[click](javascript:alert(1))'\n    topic: {TOPIC}\n",
     )
-    from cardsmith.build import load_project, plan
+    from cardsmith.build import load_project
     from cardsmith.lock import Lock
+    from cardsmith.regenerate import plan
 
     deck = plan(load_project(Path("cards")), Lock(), NOW).deck
     note = next(n for n in deck.notes if n.card_id == "xss")
@@ -288,8 +289,9 @@ def test_an_image_inside_the_deck_folder_is_packaged(project: Path, tmp_path: Pa
     (project / "questions" / "img").mkdir()
     (project / "questions" / "img" / "schema.png").write_bytes(b"\x89PNG fake")
     write(project, f"cards:\n  - id: img\n    q: '![схема](img/schema.png)'\n    a: y\n    topic: {TOPIC}\n")
-    from cardsmith.build import load_project, plan
+    from cardsmith.build import load_project
     from cardsmith.lock import Lock
+    from cardsmith.regenerate import plan
 
     deck = plan(load_project(Path("cards")), Lock(), NOW).deck
     image = b"\x89PNG fake"

@@ -9,63 +9,20 @@ file is written to a temporary file beside it and renamed into place.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardsmith import assemble, config, curriculum, lock, notes, questions, render, sources
-from cardsmith.errors import Location, OutputError, Problem, ProblemsError, error, has_errors, sort_problems, warning
-from cardsmith.exporters import NAMES, BuiltDeck, get_exporter
-from cardsmith.model import Card, CardType, Curriculum, DeckConfig, Note, Question
-from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
+from cardsmith import assemble, config, curriculum, lock, questions, render, sources
+from cardsmith.errors import Location, OutputError, Problem, ProblemsError, error, has_errors, sort_problems
+from cardsmith.exporters import NAMES, get_exporter
+from cardsmith.model import Card, Project, Question
+from cardsmith.regenerate import Plan, plan
 
-LOCK_NAME = "cardsmith.lock"
 QUESTION_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A deck project read from disk and checked."""
-
-    cards_dir: Path
-    config: DeckConfig
-    curriculum: Curriculum
-    cards: tuple[Card, ...]
-    files: tuple[str, ...]
-    problems: tuple[Problem, ...]  # warnings only; errors stop load_project
-    media: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # question file -> (src, flat name)
-    media_files: tuple[tuple[str, bytes], ...] = ()  # flat name -> bytes, sorted
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """How the notes differ from the lock."""
-
-    new: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    notetypes_changed: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """The notes with their times, and the lock that goes with them."""
-
-    deck: BuiltDeck
-    lock_text: str
-    changes: Changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +86,7 @@ def load_project(cards_dir: Path) -> Project:
     all_problems += found
     if source is None:
         raise ProblemsError(sort_problems(all_problems))
-    plan_, found = curriculum.parse_curriculum(source.text, shown, cfg.phase_word, cfg.sections)
+    parsed, found = curriculum.parse_curriculum(source.text, shown, cfg.phase_word, cfg.sections)
     all_problems += found
     files = discover(cards_dir)
     loaded: list[Question] = []
@@ -140,14 +97,14 @@ def load_project(cards_dir: Path) -> Project:
             qs, found = questions.load_questions(text)
             all_problems += found
             loaded.extend(qs)
-    cards, found = assemble.link(plan_, loaded)
+    cards, found = assemble.link(parsed, loaded)
     all_problems += found
     media, media_files, found = collect_media(cards_dir, cards)
     all_problems += found
     if has_errors(all_problems):
         raise ProblemsError(sort_problems(all_problems))
     return Project(
-        cards_dir, cfg, plan_, cards, tuple(str(p) for p in files), sort_problems(all_problems), media, media_files
+        cards_dir, cfg, parsed, cards, tuple(str(p) for p in files), sort_problems(all_problems), media, media_files
     )
 
 
@@ -195,124 +152,9 @@ def collect_media(
     return {k: tuple(sorted(v.items())) for k, v in mapping.items()}, tuple(sorted(files.items())), problems
 
 
-def _notetype_hashes(notetype: NoteType) -> tuple[str, str]:
-    """(schema hash, content hash): what needs "merge note types" in Anki, and everything."""
-    schema = [
-        notetype.name,
-        notetype.cloze,
-        [(f.name, f.id) for f in notetype.fields],
-        [(t.name, t.id) for t in notetype.templates],
-    ]
-    content = [schema, [(t.front, t.back) for t in notetype.templates], stylesheet(), notetype.sort_field]
-
-    def digest(value: object) -> str:
-        return hashlib.sha256(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()[:16]
-
-    return digest(schema), digest(content)
-
-
-def _card_count(note: Note) -> int:
-    question = note.card.question
-    if question.type is CardType.CLOZE:
-        return max(int(n) for n in assemble.CLOZE_OPEN.findall(question.text))
-    return 2 if question.type is CardType.REVERSED else 1
-
-
-def plan(project: Project, previous: lock.Lock, now: int, allow_schema_change: bool = False) -> Plan:
-    """Give every note and note type its mod time from the lock, and say what changed."""
-    made = notes.make_notes(project.config, project.curriculum, project.cards, project.media)
-    cards_lock: dict[str, lock.Entry] = {}
-    dated: list[Note] = []
-    new, changed, unchanged = [], [], []
-    warnings: list[Problem] = []
-    claimed: set[str] = set()
-    for note in made:
-        question = note.card.question
-        old_key = next((k for k in (question.id, *question.was) if k in previous.cards), None)
-        old = previous.cards.get(old_key) if old_key else None
-        if old_key:
-            claimed.add(old_key)
-        renamed = old_key is not None and old_key != question.id  # the Card ID field changes too
-        mod = lock.next_mod(old, "" if renamed else note.content_hash, now)
-        deck_hash = hashlib.sha256(note.deck.name.encode()).hexdigest()[:8]
-        count = _card_count(note)
-        cards_lock[question.id] = lock.Entry(note.content_hash, mod, deck_hash, count)
-        dated.append(replace(note, mod=mod))
-        if old is None:
-            new.append(question.id)
-        elif old.content == note.content_hash and not renamed:
-            unchanged.append(question.id)
-        else:
-            changed.append(question.id)
-            if old.deck and old.deck != deck_hash:
-                warnings.append(
-                    warning(
-                        question.location,
-                        f"card '{question.id}' moved to deck '{note.deck.name}'; Anki keeps cards already imported in "
-                        "their old deck (move them in the browser: Change Deck); its tags are updated",
-                    )
-                )
-            if old.cards > count and question.type is CardType.CLOZE:
-                warnings.append(
-                    warning(
-                        question.location,
-                        f"cloze card '{question.id}' now has {count} deletion(s), not {old.cards}; Anki keeps the extra "
-                        "cards, empty: remove them with Tools > Check Database / Empty Cards",
-                    )
-                )
-    removed = sorted(set(previous.cards) - claimed)
-    by_hash = {cards_lock[i].content: i for i in new}
-    for old_id in removed:
-        twin = by_hash.get(previous.cards[old_id].content)
-        if twin:
-            warnings.append(
-                warning(
-                    next(n.card.question.location for n in dated if n.card_id == twin),
-                    f"card '{twin}' has the same content as removed card '{old_id}'; if it was renamed, add "
-                    f"'was: {old_id}' to keep the learner's review history",
-                )
-            )
-        else:
-            warnings.append(
-                warning(
-                    Location(str(project.cards_dir / LOCK_NAME)),
-                    f"card '{old_id}' was removed; Anki keeps notes it already imported (find them with "
-                    f'"Card ID:{old_id}" in the browser and delete them by hand)',
-                )
-            )
-    notetype_lock: dict[str, lock.Entry] = {}
-    notetype_mods: dict[str, int] = {}
-    changed_types = []
-    for key, notetype in sorted(NOTETYPES.items()):
-        schema, content = _notetype_hashes(notetype)
-        old = previous.notetypes.get(key)
-        mod = lock.next_mod(old, content, now)
-        if old is not None and old.content != content:
-            changed_types.append(key)
-            if old.schema and old.schema != schema and not allow_schema_change:
-                raise ProblemsError(
-                    (
-                        error(
-                            Location(str(project.cards_dir / LOCK_NAME)),
-                            f"the fields or templates of note type '{notetype.name}' changed; every learner would "
-                            "have to tick 'merge note types' on import or the notes would not update. Pass "
-                            "--allow-schema-change if that is really meant",
-                        ),
-                    )
-                )
-        notetype_lock[key] = lock.Entry(content, mod, schema=schema)
-        notetype_mods[key] = mod
-    new_lock = lock.Lock(cards_lock, notetype_lock)
-    changes = Changes(
-        tuple(new), tuple(changed), tuple(unchanged), tuple(removed), tuple(changed_types), tuple(warnings)
-    )
-    deck = BuiltDeck(project.config, project.curriculum, tuple(dated), notetype_mods, project.media_files)
-    return Plan(deck, lock.format_lock(new_lock), changes)
-
-
 def read_lock(cards_dir: Path) -> lock.Lock:
     """The project's lock, or an empty one before the first build."""
-    path = cards_dir / LOCK_NAME
+    path = cards_dir / lock.LOCK_NAME
     if not path.exists():
         return lock.Lock()
     try:
@@ -323,15 +165,15 @@ def read_lock(cards_dir: Path) -> lock.Lock:
         raise ProblemsError((error(Location(str(path)), f"cannot read the lock file: {exc}"),)) from None
 
 
-def render_outputs(plan_: Plan, formats: Iterable[str]) -> dict[str, bytes]:
+def render_outputs(planned: Plan, formats: Iterable[str]) -> dict[str, bytes]:
     """The bytes of every output file of the chosen formats."""
     outputs: dict[str, bytes] = {}
     for name in formats:
-        outputs.update(get_exporter(name).export(plan_.deck))
+        outputs.update(get_exporter(name).export(planned.deck))
     return outputs
 
 
-def obsolete_outputs(plan_: Plan, formats: Iterable[str], out_dir: Path, outputs: dict[str, bytes]) -> list[Path]:
+def obsolete_outputs(planned: Plan, formats: Iterable[str], out_dir: Path, outputs: dict[str, bytes]) -> list[Path]:
     """Files an earlier build of these formats wrote that this one would not (a phase gone, say).
 
     Only names the exporters claim (their `patterns`) are candidates: nothing else in the output
@@ -342,8 +184,7 @@ def obsolete_outputs(plan_: Plan, formats: Iterable[str], out_dir: Path, outputs
     found: set[Path] = set()
     for name in formats:
         exporter = get_exporter(name)
-        patterns = exporter.patterns(plan_.deck) if hasattr(exporter, "patterns") else ()
-        for pattern in patterns:
+        for pattern in exporter.patterns(planned.deck):
             found.update(
                 p for p in out_dir.glob(pattern) if p.is_file() and p.relative_to(out_dir).as_posix() not in outputs
             )
@@ -397,24 +238,24 @@ def build(
     if unknown:
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
     _check_out_dir(out_dir)
-    plan_ = plan(project, read_lock(cards_dir), source_date_epoch() if now is None else now, allow_schema_change)
-    outputs = render_outputs(plan_, chosen)
-    obsolete = obsolete_outputs(plan_, chosen, out_dir, outputs)
+    planned = plan(project, read_lock(cards_dir), source_date_epoch() if now is None else now, allow_schema_change)
+    outputs = render_outputs(planned, chosen)
+    obsolete = obsolete_outputs(planned, chosen, out_dir, outputs)
     files = {out_dir / name: data for name, data in outputs.items()}
-    files[cards_dir / LOCK_NAME] = plan_.lock_text.encode("utf-8")
+    files[project.lock_path] = planned.lock_text.encode("utf-8")
     differ = sorted(str(path) for path, data in files.items() if not path.is_file() or path.read_bytes() != data)
     unchanged = sorted(str(path) for path in files if str(path) not in differ)
-    warnings = project.problems + plan_.changes.warnings
+    warnings = project.problems + planned.changes.warnings
     if check:
         stale = tuple(sorted(differ + [str(p) for p in obsolete]))
-        return BuildResult(plan_, stale=stale, unchanged=tuple(unchanged), warnings=warnings)
+        return BuildResult(planned, stale=stale, unchanged=tuple(unchanged), warnings=warnings)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_all({p: d for p, d in files.items() if str(p) in differ}, cards_dir / LOCK_NAME)
+        write_all({p: d for p, d in files.items() if str(p) in differ}, project.lock_path)
         for path in obsolete:
             path.unlink()
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
     return BuildResult(
-        plan_, written=tuple(differ), unchanged=tuple(unchanged), removed=tuple(map(str, obsolete)), warnings=warnings
+        planned, written=tuple(differ), unchanged=tuple(unchanged), removed=tuple(map(str, obsolete)), warnings=warnings
     )

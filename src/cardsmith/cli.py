@@ -181,7 +181,8 @@ def status(cards_dir: Path) -> None:
     Example:
         cardsmith status
     """
-    from cardsmith.build import load_project, plan, read_lock, source_date_epoch
+    from cardsmith.build import load_project, read_lock, source_date_epoch
+    from cardsmith.regenerate import plan
 
     project = load_project(cards_dir)
     result = plan(project, read_lock(cards_dir), source_date_epoch(), allow_schema_change=True)

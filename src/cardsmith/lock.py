@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+LOCK_NAME = "cardsmith.lock"
 HEADER = (
     "# cardsmith.lock: what each note was built from and when its content last changed.\n"
     "# Written by `cardsmith build`; commit it with the cards and do not edit it by hand.\n"

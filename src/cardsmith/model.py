@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from cardsmith.errors import Location
+from cardsmith.errors import Location, Problem
+from cardsmith.lock import LOCK_NAME
 
 
 class Kind(enum.Enum):
@@ -158,3 +160,21 @@ class DeckConfig:
     phase_word: str = "Фаза"
     sections: tuple[str, ...] = ()  # `##` sections that are decks although not phases
     formats: tuple[str, ...] = ("apkg",)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A deck project read from disk and checked."""
+
+    cards_dir: Path
+    config: DeckConfig
+    curriculum: Curriculum
+    cards: tuple[Card, ...]
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]  # warnings only; errors stop load_project
+    media: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # question file -> (src, flat name)
+    media_files: tuple[tuple[str, bytes], ...] = ()  # flat name -> bytes, sorted
+
+    @property
+    def lock_path(self) -> Path:
+        return self.cards_dir / LOCK_NAME

@@ -259,3 +259,19 @@ def build(
     return BuildResult(
         planned, written=tuple(differ), unchanged=tuple(unchanged), removed=tuple(map(str, obsolete)), warnings=warnings
     )
+
+
+def preview(cards_dir: Path, out_file: Path) -> int:
+    """Write the preview page of a deck project; return how many notes it shows."""
+    from cardsmith.preview import preview_page
+
+    project = load_project(cards_dir)
+    planned = plan(project, read_lock(cards_dir), source_date_epoch(), allow_schema_change=True)
+    if out_file.is_dir():
+        raise OutputError(f"{out_file} is a folder; pass a file name to --out")
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        write_all({out_file: preview_page(planned.deck).encode("utf-8")}, out_file)
+    except OSError as exc:
+        raise OutputError(f"cannot write {exc.filename or out_file}: {exc.strerror or exc}") from None
+    return len(planned.deck.notes)

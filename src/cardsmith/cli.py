@@ -197,6 +197,32 @@ def status(cards_dir: Path) -> None:
 
 
 @cli.command()
+@cards_option
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("preview.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@reports_errors
+def preview(cards_dir: Path, out_file: Path) -> None:
+    """Write one HTML page with every card, front and back, as Anki shows them.
+
+    Nothing else is written (not the decks, not the lock). Open the page in a browser.
+
+    \b
+    Example:
+        cardsmith preview --out /tmp/cards.html
+    """
+    from cardsmith.build import preview as write_preview
+
+    count = write_preview(cards_dir, out_file)
+    click.echo(f"wrote {out_file} ({count} notes)")
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("cards"))
 @click.option("--title", help="The deck's title in Anki (default: from the folder name).")
 @reports_errors

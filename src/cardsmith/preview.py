@@ -1,0 +1,111 @@
+"""A static HTML page with every card as Anki would show it: for authors, without Anki (pure).
+
+Each note's cards are rendered from cardsmith's own templates with a small subset of Anki's
+template language: `{{Field}}`, `{{#Field}}…{{/Field}}`, `{{FrontSide}}`, `{{cloze:Text}}` and
+`{{type:Back}}`, which is all cardsmith's note types use.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from cardsmith.exporters.base import BuiltDeck
+from cardsmith.model import Note
+from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
+
+_SECTION = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
+_FIELD = re.compile(r"\{\{([^#/}][^}]*)\}\}")
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^}]*?))?\}\}", re.DOTALL)
+
+_PAGE_CSS = """
+body { margin: 0; background: #e5e5ea; font-family: sans-serif; }
+body.nightMode { background: #000; }
+header { position: sticky; top: 0; background: #1d1d1f; color: #fff; padding: 0.5em 1em; z-index: 1; }
+header label { float: right; }
+h2 { font-size: 1em; margin: 2em 1em 0.5em; color: #6e6e73; }
+.note { display: flex; flex-wrap: wrap; gap: 1em; margin: 0 1em 1em; }
+.side { flex: 1 1 22em; max-width: 34em; border-radius: 8px; padding: 0.8em 0; box-shadow: 0 1px 3px #0003; }
+.side > .label { font: 11px monospace; color: #8e8e93; padding: 0 1em; }
+"""
+
+_SCRIPT = (
+    "document.getElementById('night').addEventListener('change',function(e){"
+    "document.body.classList.toggle('nightMode',e.target.checked);"
+    "document.querySelectorAll('.card').forEach(function(c){c.classList.toggle('nightMode',e.target.checked)});});"
+)
+
+
+def _cloze(text: str, ordinal: int, answer: bool) -> str:
+    def replace(match: re.Match[str]) -> str:
+        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
+        if number != ordinal:
+            return body
+        shown = body if answer else f"[{hint or '...'}]"
+        return f'<span class="cloze">{shown}</span>'
+
+    return _CLOZE.sub(replace, text)
+
+
+def render_template(template: str, fields: dict[str, str], ordinal: int, answer: bool, front: str = "") -> str:
+    """Fill one of cardsmith's templates the way Anki does."""
+
+    def section(match: re.Match[str]) -> str:
+        return match.group(2) if fields.get(match.group(1), "").strip() else ""
+
+    def field(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        if name == "FrontSide":
+            return front
+        if name.startswith("cloze:"):
+            return _cloze(fields.get(name[6:], ""), ordinal, answer)
+        if name.startswith("type:"):
+            if answer:
+                return f'<code id="typeans">{fields.get(name[5:], "")}</code>'
+            return '<input id="typeans" placeholder="…" disabled>'
+        return fields.get(name, "")
+
+    return _FIELD.sub(field, _SECTION.sub(section, template))
+
+
+def card_sides(note: Note) -> list[tuple[str, str, str]]:
+    """(label, question, answer) for every card the note makes in Anki."""
+    notetype: NoteType = NOTETYPES[note.notetype]
+    fields = {f.name: value for f, value in zip(notetype.fields, note.fields, strict=True)}
+    sides = []
+    if notetype.cloze:
+        ordinals = sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", fields["Text"])})
+        for ordinal in ordinals:
+            template = notetype.templates[0]
+            question = render_template(template.front, fields, ordinal, answer=False)
+            sides.append((f"c{ordinal}", question, render_template(template.back, fields, ordinal, True, question)))
+    else:
+        for template in notetype.templates:
+            question = render_template(template.front, fields, 1, answer=False)
+            sides.append((template.name, question, render_template(template.back, fields, 1, True, question)))
+    return sides
+
+
+def preview_page(deck: BuiltDeck) -> str:
+    """The whole page: decks as headings, each card's question and answer side by side."""
+    parts = [
+        '<!doctype html>\n<html lang="ru"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(deck.config.title)} — preview</title>",
+        f"<style>{stylesheet()}{_PAGE_CSS}</style></head><body>",
+        f"<header>{html.escape(deck.config.title)}: {len(deck.notes)} notes"
+        '<label><input type="checkbox" id="night"> night mode</label></header>',
+    ]
+    current = ""
+    for note in deck.notes:
+        if note.deck.name != current:
+            current = note.deck.name
+            parts.append(f"<h2>{html.escape(current.replace('::', ' › '))}</h2>")
+        parts.append(f'<div class="note" id="{html.escape(note.card_id)}">')
+        for label, question, answer in card_sides(note):
+            for side, body in (("front", question), ("back", answer)):
+                tag = html.escape(f"{note.card_id} · {label} · {side}")
+                parts.append(f'<div class="side card"><div class="label">{tag}</div>{body}</div>')
+        parts.append("</div>")
+    parts.append(f"<script>{_SCRIPT}</script></body></html>\n")
+    return "\n".join(parts)

@@ -187,3 +187,47 @@ def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path
         "mini-deck.apkg",
         "notes.txt",
     ]
+
+
+def test_new_prints_a_skeleton_for_a_topic_found_by_part_of_its_title(mini: Path) -> None:
+    assert run("new", "--cards", str(mini), "Лямбда") == (
+        0,
+        '  - id: new-card-id\n    topic: Фаза 1 / Неделя 12-14 / Функции / Лямбда-функции\n    q: ""\n    a: ""\n',
+        "",
+    )
+    code, _, err = run("new", "--cards", str(mini), "Фаза")
+    assert code == 1 and err.splitlines()[0] == "'Фаза' names 2 topics; give more of the path:"
+
+
+def test_new_appends_to_a_question_file_and_check_then_asks_for_the_text(mini: Path) -> None:
+    target = mini / "questions" / "phase-1.yaml"
+    code, out, _ = run(
+        "new", "--cards", str(mini), "Операторы", "--type", "type-in", "--id", "modulo", "--append", str(target)
+    )
+    assert (code, out) == (0, f"added 'modulo' to {target}\n")
+    code, _, err = run("check", "--cards", str(mini))
+    assert code == 1
+    assert err.splitlines()[:2] == [f"{target}:31:8: error: 'q' is empty", f"{target}:32:8: error: 'a' is empty"]
+
+
+def test_strict_turns_warnings_into_a_failure_that_writes_nothing(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    run("build", "--cards", str(mini), "--out", str(out))
+    phase2 = mini / "questions" / "phase-2.yaml"
+    phase2.write_text(
+        phase2.read_text(encoding="utf-8").replace("- id: ci-pipeline", "- id: ci-workflows"), encoding="utf-8"
+    )
+    lock = (mini / "cardsmith.lock").read_bytes()
+    code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--strict")
+    assert code == 1
+    assert err.splitlines()[-1] == "1 warning(s) and --strict; nothing was written."
+    assert (mini / "cardsmith.lock").read_bytes() == lock
+    assert run("build", "--cards", str(mini), "--out", str(out))[0] == 0  # without --strict it is only a warning
+
+
+def test_check_strict_fails_on_a_warning(mini: Path) -> None:
+    phase1 = mini / "questions" / "phase-1.yaml"
+    phase1.write_text(phase1.read_text(encoding="utf-8").replace("{{c2::1}}", "{{c2::`a::b`}}"), encoding="utf-8")
+    assert run("check", "--cards", str(mini))[0] == 0
+    code, _, err = run("check", "--cards", str(mini), "--strict")
+    assert code == 1 and "warning: cloze card 'floor-division'" in err

@@ -228,10 +228,14 @@ def build(
     formats: tuple[str, ...] | None = None,
     *,
     check: bool = False,
+    strict: bool = False,
     now: int | None = None,
     allow_schema_change: bool = False,
 ) -> BuildResult:
-    """Build the decks; with `check`, write nothing and report which files are stale."""
+    """Build the decks; with `check`, write nothing and report which files are stale.
+
+    With `strict`, warnings (a removed card, a rename without `was:`…) stop the build like errors.
+    """
     project = load_project(cards_dir)
     chosen = formats or project.config.formats
     unknown = [f for f in chosen if f not in NAMES]
@@ -246,6 +250,8 @@ def build(
     differ = sorted(str(path) for path, data in files.items() if not path.is_file() or path.read_bytes() != data)
     unchanged = sorted(str(path) for path in files if str(path) not in differ)
     warnings = project.problems + planned.changes.warnings
+    if strict and warnings:
+        raise ProblemsError(warnings)
     if check:
         stale = tuple(sorted(differ + [str(p) for p in obsolete]))
         return BuildResult(planned, stale=stale, unchanged=tuple(unchanged), warnings=warnings)
@@ -275,3 +281,14 @@ def preview(cards_dir: Path, out_file: Path) -> int:
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out_file}: {exc.strerror or exc}") from None
     return len(planned.deck.notes)
+
+
+def append_card(path: Path, entry: str) -> None:
+    """Add a card entry at the end of a question file, creating the file if needed."""
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else "cards:\n"
+        joined = old if old.endswith("\n") else old + "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_all({path: (joined + entry).encode("utf-8")}, path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot add to {path}: {exc}") from None

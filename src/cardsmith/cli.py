@@ -57,7 +57,10 @@ def reports_errors(func: F) -> F:
         except ProblemsError as exc:
             _print_problems(exc.problems)
             errors = sum(1 for p in exc.problems if p.severity.value == "error")
-            click.echo(f"{errors} error(s); nothing was written.", err=True)
+            if errors:
+                click.echo(f"{errors} error(s); nothing was written.", err=True)
+            else:
+                click.echo(f"{len(exc.problems)} warning(s) and --strict; nothing was written.", err=True)
             sys.exit(1)
         except CardsmithError as exc:
             click.echo(f"error: {exc}", err=True)
@@ -89,13 +92,16 @@ def cli() -> None:
     help="Build only this format (repeatable); default: the formats deck.yaml lists.",
 )
 @click.option("--check", "check", is_flag=True, help="Write nothing; exit 1 if decks/ or the lock are out of date.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--allow-schema-change",
     is_flag=True,
     help="Accept a change of note type fields or templates (learners must then 'merge note types').",
 )
 @reports_errors
-def build(cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool, allow_schema_change: bool) -> None:
+def build(
+    cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool, strict: bool, allow_schema_change: bool
+) -> None:
     """Build the decks from the deck project.
 
     \b
@@ -106,7 +112,9 @@ def build(cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool,
     """
     from cardsmith.build import build as run_build
 
-    result = run_build(cards_dir, out_dir, formats or None, check=check, allow_schema_change=allow_schema_change)
+    result = run_build(
+        cards_dir, out_dir, formats or None, check=check, strict=strict, allow_schema_change=allow_schema_change
+    )
     _print_problems(result.warnings)
     changes = result.plan.changes
     if check:
@@ -129,8 +137,9 @@ def build(cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool,
 
 @cli.command()
 @cards_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @reports_errors
-def check(cards_dir: Path) -> None:
+def check(cards_dir: Path, strict: bool) -> None:
     """Check the deck project and report every problem; write nothing.
 
     \b
@@ -140,6 +149,8 @@ def check(cards_dir: Path) -> None:
     from cardsmith.build import load_project
 
     project = load_project(cards_dir)
+    if strict and project.problems:
+        raise ProblemsError(project.problems)
     _print_problems(project.problems)
     click.echo(f"ok: {_plural(len(project.cards), 'card')} in {_plural(len(project.files), 'file')}.")
 
@@ -220,6 +231,84 @@ def preview(cards_dir: Path, out_file: Path) -> None:
 
     count = write_preview(cards_dir, out_file)
     click.echo(f"wrote {out_file} ({count} notes)")
+
+
+@cli.command()
+@cards_option
+@out_option
+@click.option("--format", "formats", multiple=True, metavar="NAME", help="Build only this format (repeatable).")
+def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Rebuild the decks every time a file of the deck project changes; stop with Ctrl-C.
+
+    A failed build reports its problems and leaves the previous decks as they were.
+
+    \b
+    Example:
+        cardsmith watch --format apkg
+    """
+    from cardsmith.build import build as run_build
+    from cardsmith.watch import watch as run_watch
+
+    def once() -> str:
+        result = run_build(cards_dir, out_dir, formats or None)
+        for problem in result.warnings:
+            click.echo(str(problem), err=True)
+        return f"{len(result.plan.deck.notes)} notes: {result.plan.changes.summary()}; {len(result.written)} file(s) written."
+
+    click.echo(f"watching {cards_dir} (Ctrl-C to stop)")
+    try:
+        run_watch(cards_dir, once, lambda line: click.echo(line, err=": error:" in line or line.startswith("error")))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@cli.command()
+@cards_option
+@click.argument("topic")
+@click.option(
+    "--type",
+    "card_type",
+    type=click.Choice(["basic", "reversed", "cloze", "type-in"]),
+    default="basic",
+    show_default=True,
+    help="The card type of the skeleton.",
+)
+@click.option("--id", "card_id", default="new-card-id", show_default=True, help="The new card's id.")
+@click.option(
+    "--append",
+    "append_to",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Add the skeleton to the end of this question file (created if missing) instead of printing it.",
+)
+@reports_errors
+def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Path | None) -> None:
+    """Print a card skeleton for TOPIC: a topic path, or a part of one topic's title.
+
+    \b
+    Example:
+        cardsmith new "Списки"
+        cardsmith new "Фаза 1 / Неделя 1-2 / Словари" --type cloze --id dict-get-default \\
+            --append cards/phase-1/week-01-02.yaml
+    """
+    from cardsmith.build import append_card, load_project
+    from cardsmith.skeleton import find_topics, skeleton, topic_path
+
+    project = load_project(cards_dir)
+    found = find_topics(project.curriculum, topic)
+    if len(found) != 1:
+        if found:
+            click.echo(f"'{topic}' names {len(found)} topics; give more of the path:", err=True)
+            for index in found:
+                click.echo(f"  {topic_path(project.curriculum, index)}", err=True)
+        else:
+            click.echo(f"no topic matches '{topic}'; see `cardsmith coverage` for the titles", err=True)
+        sys.exit(1)
+    text = skeleton(project.curriculum, found[0], card_type, card_id)
+    if append_to is None:
+        click.echo(text, nl=False)
+    else:
+        append_card(append_to, text)
+        click.echo(f"added '{card_id}' to {append_to}")
 
 
 @cli.command()

@@ -37,6 +37,15 @@ out_option = click.option(
     help="Where the built decks go.",
 )
 
+formats_option = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="NAME",
+    help="Build only this format (repeatable); default: the formats deck.yaml lists.",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -84,15 +93,9 @@ def cli() -> None:
 @cli.command()
 @cards_option
 @out_option
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    metavar="NAME",
-    help="Build only this format (repeatable); default: the formats deck.yaml lists.",
-)
+@formats_option
 @click.option("--check", "check", is_flag=True, help="Write nothing; exit 1 if decks/ or the lock are out of date.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@strict_option
 @click.option(
     "--allow-schema-change",
     is_flag=True,
@@ -137,7 +140,7 @@ def build(
 
 @cli.command()
 @cards_option
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@strict_option
 @reports_errors
 def check(cards_dir: Path, strict: bool) -> None:
     """Check the deck project and report every problem; write nothing.
@@ -236,7 +239,7 @@ def preview(cards_dir: Path, out_file: Path) -> None:
 @cli.command()
 @cards_option
 @out_option
-@click.option("--format", "formats", multiple=True, metavar="NAME", help="Build only this format (repeatable).")
+@formats_option
 def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     """Rebuild the decks every time a file of the deck project changes; stop with Ctrl-C.
 

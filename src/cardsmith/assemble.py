@@ -68,6 +68,7 @@ def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[C
     problems: list[Problem] = []
     cards: list[Card] = []
     first_seen: dict[str, Location] = {}
+    resolved: dict[str, tuple[list[int], str]] = {}  # many cards share a topic
     for question in questions:
         for name in (question.id, *question.was):
             if name in first_seen:
@@ -82,7 +83,9 @@ def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[C
             else:
                 first_seen[name] = question.where("id" if name == question.id else "was")
         problems += check_cloze(question)
-        found, why = resolve_topic(curriculum, question.topic)
+        if question.topic not in resolved:
+            resolved[question.topic] = resolve_topic(curriculum, question.topic)
+        found, why = resolved[question.topic]
         if not found:
             problems.append(error(question.topic_location, f"unknown topic '{question.topic}': {why}"))
             continue

@@ -64,9 +64,9 @@ def deck_of(config: DeckConfig, curriculum: Curriculum, node: int) -> Deck:
     return Deck(tuple(p.replace("::", ":") for p in parts), order)
 
 
-def tags_of(curriculum: Curriculum, card: Card) -> tuple[str, ...]:
-    """Phase, week and topic tags (`phase::1`, `week::01-02`, `topic::A::B`), then the card's own."""
-    chain = curriculum.ancestors(card.node)
+def node_tags(curriculum: Curriculum, node: int) -> tuple[str, ...]:
+    """Phase, week and topic tags of a node: `phase::1`, `week::01-02`, `topic::A::B`."""
+    chain = curriculum.ancestors(node)
     phases = [n.index for n in curriculum.phases]
     tags = [_numbers_tag("phase", chain[0], phases.index(chain[0].index) + 1)]
     week = next((n for n in chain if n.kind is Kind.WEEK), None)
@@ -76,8 +76,7 @@ def tags_of(curriculum: Curriculum, card: Card) -> tuple[str, ...]:
     topics = [tag_slug(short_name(n.title)) for n in chain if n.kind is Kind.TOPIC]
     if topics:
         tags.append("::".join(["topic", *topics]))
-    tags.extend(card.question.tags)
-    return tuple(dict.fromkeys(tags))
+    return tuple(tags)
 
 
 def breadcrumb(curriculum: Curriculum, node: int) -> str:
@@ -88,10 +87,10 @@ def breadcrumb(curriculum: Curriculum, node: int) -> str:
     )
 
 
-def fields_of(curriculum: Curriculum, card: Card, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
-    """The HTML fields of a card's note, in its note type's field order."""
+def fields_of(card: Card, topic: str, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """The HTML fields of a card's note, in its note type's field order; `topic` is the breadcrumb."""
     q = card.question
-    topic = render.render_plain(breadcrumb(curriculum, card.node))
+    topic = render.render_plain(topic)
     extra = render.render_markdown(q.extra, media)
     card_id = render.render_plain(q.id)
     if q.type is CardType.CLOZE:
@@ -117,12 +116,20 @@ def make_notes(
     A renamed card keeps the GUID of the first id it had (`was:`), so Anki keeps its history.
     """
     ordered = sorted(enumerate(cards), key=lambda pair: (pair[1].node, pair[0]))
+    # What depends only on the topic is worked out once per topic, not once per card.
+    decks: dict[int, Deck] = {}
+    topic_tags: dict[int, tuple[str, ...]] = {}
+    crumbs: dict[int, str] = {}
     notes = []
     for order, (_, card) in enumerate(ordered):
         notetype = FOR_CARD_TYPE[card.question.type]
-        deck = deck_of(config, curriculum, card.node)
-        fields = fields_of(curriculum, card, (media or {}).get(card.question.location.path, ()))
-        tags = tags_of(curriculum, card)
+        if card.node not in decks:
+            decks[card.node] = deck_of(config, curriculum, card.node)
+            topic_tags[card.node] = node_tags(curriculum, card.node)
+            crumbs[card.node] = breadcrumb(curriculum, card.node)
+        deck = decks[card.node]
+        fields = fields_of(card, crumbs[card.node], (media or {}).get(card.question.location.path, ()))
+        tags = tuple(dict.fromkeys(topic_tags[card.node] + card.question.tags))  # the topic's, then the card's own
         notes.append(
             Note(
                 card_id=card.question.id,

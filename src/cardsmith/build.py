@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +167,41 @@ def read_lock(cards_dir: Path) -> lock.Lock:
         raise ProblemsError((error(Location(str(path)), f"cannot read the lock file: {exc}"),)) from None
 
 
+CACHE = Path(".cardsmith-cache") / "render.sqlite3"
+
+
+def load_render_cache(cards_dir: Path) -> dict[str, str]:
+    """Renders of the previous build, by cache key; nothing if there is no usable cache."""
+    path = cards_dir / CACHE
+    if not path.is_file():
+        return {}
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            return dict(db.execute("SELECT key, html FROM renders"))
+    except sqlite3.Error:
+        return {}  # a broken cache is only slower
+
+
+def save_render_cache(cards_dir: Path, renders: dict[str, str], previous: dict[str, str]) -> None:
+    """Keep exactly this build's renders for the next one (a cache is never worth failing a build)."""
+    if renders.keys() == previous.keys():
+        return
+    path = cards_dir / CACHE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(handle)
+        with closing(sqlite3.connect(tmp)) as db:
+            db.execute("CREATE TABLE renders (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            db.executemany("INSERT INTO renders VALUES (?, ?)", sorted(renders.items()))
+            db.commit()
+        os.replace(tmp, path)
+    except (OSError, sqlite3.Error):
+        if "tmp" in locals() and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def render_outputs(planned: Plan, formats: Iterable[str]) -> dict[str, bytes]:
     """The bytes of every output file of the chosen formats."""
     outputs: dict[str, bytes] = {}
@@ -242,6 +279,8 @@ def build(
     if unknown:
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
     _check_out_dir(out_dir)
+    cached = load_render_cache(cards_dir)
+    render.seed(cached)
     planned = plan(project, read_lock(cards_dir), source_date_epoch() if now is None else now, allow_schema_change)
     outputs = render_outputs(planned, chosen)
     obsolete = obsolete_outputs(planned, chosen, out_dir, outputs)
@@ -262,6 +301,7 @@ def build(
             path.unlink()
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}") from None
+    save_render_cache(cards_dir, render.used(), cached)
     return BuildResult(
         planned, written=tuple(differ), unchanged=tuple(unchanged), removed=tuple(map(str, obsolete)), warnings=warnings
     )

@@ -8,9 +8,12 @@ and `\\( \\)` / `\\[ \\]` math is passed through for Anki's MathJax.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -82,7 +85,39 @@ def markdown() -> MarkdownIt:
     return md
 
 
+# Renders by content: seeded from the previous build's cache (build.py keeps it on disk), and
+# filled as fields are rendered, so an unchanged card is never rendered twice.
+_known: dict[str, str] = {}
+_used: dict[str, str] = {}
+
+
 @functools.cache
+def _salt() -> bytes:
+    """What else decides a render: this module's code and the versions of the libraries."""
+    from importlib.metadata import version
+
+    versions = [version(name) for name in ("markdown-it-py", "mdit-py-plugins", "Pygments")]
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(versions).encode()).digest()
+
+
+def cache_key(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
+    """The key of a render: a hash of the text, its media names and the renderer itself."""
+    blob = _salt() + json.dumps([text, media], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def seed(renders: dict[str, str]) -> None:
+    """Start a build: earlier renders (by cache_key) are available and none counts as used yet."""
+    _known.update(_used)
+    _known.update(renders)
+    _used.clear()
+
+
+def used() -> dict[str, str]:
+    """Every render this process asked for, by cache_key: what the next build's cache needs."""
+    return dict(_used)
+
+
 def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
     """Render a Markdown field to HTML (each distinct text is rendered once).
 
@@ -90,8 +125,13 @@ def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
     """
     if not text.strip():
         return ""
-    html: str = markdown().render(text.strip(), {"media": dict(media)})
-    return html.strip()
+    key = cache_key(text, media)
+    html = _used.get(key) or _known.get(key)
+    if html is None:
+        rendered: str = markdown().render(text.strip(), {"media": dict(media)})
+        html = rendered.strip()
+    _used[key] = html
+    return html
 
 
 def render_plain(text: str) -> str:

@@ -13,10 +13,12 @@ Snapshot = dict[str, tuple[int, int]]
 
 
 def snapshot(cards_dir: Path) -> Snapshot:
-    """Size and modification time of every source file (the lock, which builds write, left out)."""
+    """Size and modification time of every source file (the lock and hidden files, which builds
+    write, left out)."""
     found: Snapshot = {}
     for path in sorted(cards_dir.rglob("*")):
-        if path.name == LOCK_NAME or path.name.startswith(".") or not path.is_file():
+        hidden = any(part.startswith(".") for part in path.relative_to(cards_dir).parts)
+        if path.name == LOCK_NAME or hidden or not path.is_file():
             continue
         try:
             stat = path.stat()

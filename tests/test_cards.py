@@ -69,3 +69,21 @@ def test_no_two_cards_ask_the_same_question(project) -> None:  # type: ignore[no
 def test_the_deck_has_at_least_340_hand_written_cards_of_every_type(project) -> None:  # type: ignore[no-untyped-def]
     assert len(project.cards) >= 340
     assert {c.question.type for c in project.cards} == set(CardType)
+
+
+@pytest.mark.anki
+def test_the_committed_package_gives_a_learner_every_card_in_plan_order(project, collection) -> None:  # type: ignore[no-untyped-def]
+    from anki_helpers import counts, import_apkg
+
+    decks = CARDS.parent / "decks"
+    log = counts(import_apkg(collection, decks / "python-backend.apkg"))
+    assert (log["new"], log["conflicting"]) == (len(project.cards), 0)
+    for phase in range(1, 5):
+        assert counts(import_apkg(collection, decks / f"python-backend-phase-{phase}.apkg"))["new"] == 0
+    assert collection.note_count() == len(project.cards)
+    root = collection.decks.id_for_name(project.config.title)
+    collection.decks.select(root)
+    first_day = collection.sched.get_queued_cards(fetch_limit=100).cards
+    assert len(first_day) == 20  # Anki's default of new cards a day
+    weeks = {collection.decks.name(collection.get_card(c.card.id).did).split("::")[-1] for c in first_day}
+    assert weeks == {"01 Неделя 1-2: Базовый синтаксис и структуры данных"}

@@ -170,3 +170,12 @@ def test_invalid_utf8_names_line_and_column_and_a_bom_is_accepted() -> None:
     text, problems = decode("\ufeffcards: []\r\n".encode("utf-8"), "q.yaml")
     assert problems == [] and text is not None
     assert text.text == "cards: []\n"
+
+
+def test_markdown_in_a_type_in_answer_is_a_warning_and_the_card_is_kept() -> None:
+    ids, problems = load("cards:\n  - id: a\n    type: type-in\n    q: Метод?\n    a: '`append`'\n    topic: t\n")
+    assert ids == ["a"]
+    assert problems == [
+        "q.yaml:5:8: warning: a type-in answer is compared with what the learner types, character for character, "
+        "and is not Markdown: the learner would have to type the ` or ** too"
+    ]

@@ -7,7 +7,7 @@ import re
 import yaml
 
 from cardsmith import sources
-from cardsmith.errors import Location, Problem, error
+from cardsmith.errors import Location, Problem, error, has_errors, warning
 from cardsmith.model import CardType, Question
 from cardsmith.suggest import closest, did_you_mean
 
@@ -162,6 +162,14 @@ def _load_card(
                 "a type-in answer must be one line: the exact text to type (put explanations in 'extra')",
             )
         )
+    elif card_type is CardType.TYPE_IN and any(mark in values.get("a", "") for mark in ("`", "**")):
+        problems.append(
+            warning(
+                sources.loc(path, items["a"][1]),
+                "a type-in answer is compared with what the learner types, character for character, and is not "
+                "Markdown: the learner would have to type the ` or ** too",
+            )
+        )
 
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")
     problems += found
@@ -176,7 +184,7 @@ def _load_card(
         topic, topic_location = "", where
         problems.append(error(where, f"card '{card_id}' has no 'topic' and the file sets no default 'topic:'"))
 
-    if problems or card_type is None:
+    if has_errors(problems) or card_type is None:
         return None, problems
     return (
         Question(
@@ -193,7 +201,7 @@ def _load_card(
             was=was,
             key_locations=tuple((name, sources.loc(path, value)) for name, (_, value) in items.items()),
         ),
-        [],
+        problems,
     )
 
 

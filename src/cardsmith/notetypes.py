@@ -161,6 +161,7 @@ pre.highlight {
   white-space: pre;
 }
 pre.highlight code { background: none; padding: 0; font-size: 1em; }
+@media (max-width: 480px) { .card { font-size: 18px; } pre.highlight { font-size: 0.72em; padding: 0.5em 0.6em; } }
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 1px solid #d1d1d6; padding: 0.25em 0.6em; text-align: left; }
 .cloze { font-weight: bold; color: #0a58ca; }
@@ -169,7 +170,7 @@ input#typeans { font-family: monospace; font-size: 0.9em; }
 .nightMode .cs-topic, .night_mode .cs-topic { color: #98989d; }
 .nightMode .cs-extra, .night_mode .cs-extra { color: #c7c7cc; border-top-color: #48484a; }
 .nightMode code, .night_mode code { background: #2c2c2e; }
-.nightMode pre.highlight, .night_mode pre.highlight { background: #161b22; border-color: #30363d; }
+.nightMode pre.highlight, .night_mode pre.highlight { background: #161b22; border-color: #30363d; color-scheme: dark; }
 .nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #48484a; }
 .nightMode .cloze, .night_mode .cloze { color: #6ea8fe; }
 """

@@ -132,3 +132,13 @@ def test_a_phase_package_alone_holds_only_that_phase(built: Path, collection: An
         "Мини::02 Фаза 2: Сеть",
         "Мини::02 Фаза 2: Сеть::01 Неделя 15: HTTP",
     ]
+
+
+def test_a_deck_with_the_id_collection_never_writes_collection_apkg(mini: Path, tmp_path: Path) -> None:
+    deck_yaml = mini / "deck.yaml"
+    deck_yaml.write_text(
+        deck_yaml.read_text(encoding="utf-8").replace("id: mini-deck", "id: collection"), encoding="utf-8"
+    )
+    build(mini, tmp_path / "out", now=NOW)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["collection-all.apkg", "collection-phase-1.apkg", "collection-phase-2.apkg"]

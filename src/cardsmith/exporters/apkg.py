@@ -22,7 +22,9 @@ from cardsmith.exporters.base import BuiltDeck, deterministic_zip
 from cardsmith.model import Deck, Note
 from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
 
-RESERVED_NAME = "collection.apkg"  # Anki treats this name as a whole-collection backup
+# Anki treats a file of this name as a whole-collection backup and offers to replace the
+# learner's collection with it, so the all-phases package never takes it.
+RESERVED_NAME = "collection.apkg"
 
 
 class _Model(genanki.Model):  # type: ignore[misc]
@@ -68,7 +70,8 @@ def deck_id(name: str) -> int:
 def package_names(deck: BuiltDeck) -> dict[int | None, str]:
     """Output file per phase (None: all phases)."""
     base = deck.config.id
-    names: dict[int | None, str] = {None: f"{base}.apkg"}
+    everything = f"{base}.apkg" if f"{base}.apkg" != RESERVED_NAME else f"{base}-all.apkg"
+    names: dict[int | None, str] = {None: everything}
     for phase in deck.curriculum.phases:
         names[phase.index] = f"{base}-phase-{deck.phase_ordinal(phase.index)}.apkg"
     return names
@@ -79,7 +82,7 @@ class ApkgExporter:
     description = "Anki packages: one with all phases and one per phase"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}.apkg", f"{deck.config.id}-phase-*.apkg")
+        return (*package_names(deck).values(), f"{deck.config.id}-phase-*.apkg")
 
     def export(self, deck: BuiltDeck) -> dict[str, bytes]:
         out: dict[str, bytes] = {}

@@ -75,3 +75,17 @@ def test_a_new_renderer_does_not_reuse_old_renders(
 def test_check_writes_no_cache(mini: Path, tmp_path: Path, fresh_process: None) -> None:
     build(mini, tmp_path / "decks", now=NOW, check=True)
     assert not (mini / CACHE).exists()
+
+
+def test_rendering_on_several_cores_gives_the_same_bytes(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_process: None
+) -> None:
+    build(mini, tmp_path / "serial", now=NOW)
+    serial = {p.name: p.read_bytes() for p in (tmp_path / "serial").iterdir()}
+    (mini / CACHE).unlink()
+    monkeypatch.setattr(render, "_known", {})
+    monkeypatch.setattr(render, "_used", {})
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    assert render.prerender([("**a**", ()), ("`b`", ())], workers=2) == 2
+    build(mini, tmp_path / "parallel", now=NOW)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "parallel").iterdir()} == serial

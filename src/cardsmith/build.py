@@ -18,7 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardsmith import assemble, config, curriculum, lock, questions, render, sources
+from cardsmith import assemble, config, curriculum, lock, notes, questions, render, sources
 from cardsmith.errors import Location, OutputError, Problem, ProblemsError, error, has_errors, sort_problems
 from cardsmith.exporters import NAMES, get_exporter
 from cardsmith.model import Card, Project, Question
@@ -281,6 +281,12 @@ def build(
     _check_out_dir(out_dir)
     cached = load_render_cache(cards_dir)
     render.seed(cached)
+    fields = [
+        (text, project.media.get(card.question.location.path, ()))
+        for card in project.cards
+        for text in notes.markdown_fields(card)
+    ]
+    render.prerender(fields, workers=min(4, os.cpu_count() or 1))
     planned = plan(project, read_lock(cards_dir), source_date_epoch() if now is None else now, allow_schema_change)
     outputs = render_outputs(planned, chosen)
     obsolete = obsolete_outputs(planned, chosen, out_dir, outputs)

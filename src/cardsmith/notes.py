@@ -87,6 +87,14 @@ def breadcrumb(curriculum: Curriculum, node: int) -> str:
     )
 
 
+def markdown_fields(card: Card) -> tuple[str, ...]:
+    """The texts of a card that are rendered as Markdown (a type-in answer is plain text)."""
+    q = card.question
+    if q.type is CardType.CLOZE:
+        return (q.text, q.extra)
+    return (q.q, q.extra) if q.type is CardType.TYPE_IN else (q.q, q.a, q.extra)
+
+
 def fields_of(card: Card, topic: str, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
     """The HTML fields of a card's note, in its note type's field order; `topic` is the breadcrumb."""
     q = card.question

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.texmath import texmath_plugin
 
 CLOZE_MARK = re.compile(r"\{\{c\d+::")
+PARALLEL_FROM = 400  # below this many new fields, starting worker processes costs more than it saves
 
 
 @functools.cache
@@ -116,6 +117,29 @@ def seed(renders: dict[str, str]) -> None:
 def used() -> dict[str, str]:
     """Every render this process asked for, by cache_key: what the next build's cache needs."""
     return dict(_used)
+
+
+def _render_batch(batch: list[tuple[str, tuple[tuple[str, str], ...]]]) -> list[str]:
+    return [render_markdown(text, media) for text, media in batch]
+
+
+def prerender(fields: list[tuple[str, tuple[tuple[str, str], ...]]], workers: int) -> int:
+    """Render the fields not rendered before on several cores; return how many that was.
+
+    Rendering is pure, so workers can share a cold build (DESIGN §3); the results are then
+    known here, and the build itself renders nothing again.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pending = list(dict.fromkeys((t, m) for t, m in fields if t.strip() and cache_key(t, m) not in _known))
+    if workers < 2 or len(pending) < PARALLEL_FROM:
+        return 0
+    size = -(-len(pending) // (workers * 4))
+    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for batch, results in zip(batches, pool.map(_render_batch, batches), strict=True):
+            _known.update((cache_key(t, m), html) for (t, m), html in zip(batch, results, strict=True))
+    return len(pending)
 
 
 def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:

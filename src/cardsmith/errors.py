@@ -71,7 +71,3 @@ class ProblemsError(CardsmithError):
 
 class OutputError(CardsmithError):
     """An output folder or file cannot be written."""
-
-
-class StaleError(CardsmithError):
-    """`build --check` found outputs that differ from what the sources build."""

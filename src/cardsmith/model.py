@@ -69,9 +69,6 @@ class Curriculum:
     def section_of(self, index: int) -> Node:
         return self.ancestors(index)[0]
 
-    def week_of(self, index: int) -> Node | None:
-        return next((n for n in self.ancestors(index) if n.kind is Kind.WEEK), None)
-
     def subtree(self, index: int) -> range:
         """Indices of the node and everything below it (they are contiguous in preorder)."""
         end = index + 1
@@ -120,10 +117,9 @@ class Card:
 
 @dataclass(frozen=True, slots=True)
 class Deck:
-    """An Anki deck: its full name parts and its place in curriculum order."""
+    """An Anki deck by the parts of its full name."""
 
     parts: tuple[str, ...]  # e.g. ("Python", "01 Фаза 1: …", "01 Неделя 1-2: …")
-    order: int
 
     @property
     def name(self) -> str:

@@ -56,12 +56,10 @@ def deck_of(config: DeckConfig, curriculum: Curriculum, node: int) -> Deck:
     phases = [n.index for n in curriculum.phases]
     parts = [config.title, f"{phases.index(phase.index) + 1:02d} {phase.title}"]
     week = next((n for n in chain if n.kind is Kind.WEEK), None)
-    order = phase.index
     if week is not None:
         weeks = [k for k in curriculum.children[phase.index] if curriculum.nodes[k].kind is Kind.WEEK]
         parts.append(f"{weeks.index(week.index) + 1:02d} {week.title}")
-        order = week.index
-    return Deck(tuple(p.replace("::", ":") for p in parts), order)
+    return Deck(tuple(p.replace("::", ":") for p in parts))
 
 
 def node_tags(curriculum: Curriculum, node: int) -> tuple[str, ...]:

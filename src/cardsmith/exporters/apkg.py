@@ -90,25 +90,21 @@ class ApkgExporter:
             notes = tuple(n for n in deck.notes if phase is None or n.phase == phase)
             if not notes:
                 continue
-            out[filename] = write_package(deck, notes, phase)
+            out[filename] = write_package(deck, notes)
         return out
 
 
-def _decks_for(deck: BuiltDeck, notes: tuple[Note, ...], phase: int | None) -> list[Deck]:
+def _decks_for(notes: tuple[Note, ...]) -> list[Deck]:
     """Every deck of the package, parents included, in name order."""
-    names: dict[tuple[str, ...], int] = {}
-    for note in notes:
-        parts = note.deck.parts
-        for depth in range(1, len(parts) + 1):
-            names.setdefault(parts[:depth], note.deck.order)
-    return [Deck(parts, order) for parts, order in sorted(names.items())]
+    parts = {note.deck.parts[:depth] for note in notes for depth in range(1, len(note.deck.parts) + 1)}
+    return [Deck(p) for p in sorted(parts)]
 
 
-def write_package(deck: BuiltDeck, notes: tuple[Note, ...], phase: int | None) -> bytes:
+def write_package(deck: BuiltDeck, notes: tuple[Note, ...]) -> bytes:
     """The bytes of one `.apkg` holding `notes`."""
     models = {key: _Model(NOTETYPES[key], deck.notetype_mods[key]) for key in sorted({n.notetype for n in notes})}
     genanki_decks: dict[str, genanki.Deck] = {}
-    for d in _decks_for(deck, notes, phase):
+    for d in _decks_for(notes):
         description = deck.config.description if len(d.parts) == 1 else ""
         genanki_decks[d.name] = genanki.Deck(deck_id(d.name), d.name, description)
     for note in notes:

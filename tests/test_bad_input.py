@@ -227,7 +227,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(project: Path) -> None:
         out.truncate(50 * 1024 * 1024)
     seconds, code, err = elapsed(project)
     assert code == 1
-    assert err[0] == f"{Q}: error: file is 50 MB; the limit is 5 MB (split it into several files)"
+    assert err[0] == f"{Q}: error: file is 50.0 MB; the limit is 5 MB (split it into several files)"
     assert seconds < 30
 
 

@@ -40,7 +40,7 @@ def read_text(path: Path, shown: str) -> tuple[Text | None, list[Problem]]:
             return None, [
                 error(
                     Location(shown),
-                    f"file is {size // 1024 // 1024} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB "
+                    f"file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB "
                     "(split it into several files)",
                 )
             ]

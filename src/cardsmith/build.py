@@ -124,6 +124,7 @@ def collect_media(
     root = cards_dir.resolve()
     mapping: dict[str, dict[str, str]] = {}
     files: dict[str, bytes] = {}
+    flat_names: dict[Path, str] = {}
     problems: list[Problem] = []
     for card in cards:
         question = card.question
@@ -147,9 +148,11 @@ def collect_media(
                 if not target.is_file():
                     problems.append(error(where, f"image '{src}' not found (looked for {target})"))
                     continue
-                data = target.read_bytes()
-                flat = f"{hashlib.sha256(data).hexdigest()[:8]}-{target.name}"
-                files[flat] = data
+                if target not in flat_names:  # an image shown on many cards is read once
+                    data = target.read_bytes()
+                    flat_names[target] = f"{hashlib.sha256(data).hexdigest()[:8]}-{target.name}"
+                    files[flat_names[target]] = data
+                flat = flat_names[target]
                 mapping.setdefault(question.location.path, {})[src] = flat
     return {k: tuple(sorted(v.items())) for k, v in mapping.items()}, tuple(sorted(files.items())), problems
 

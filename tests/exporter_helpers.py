@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cardsmith import build, lock, regenerate
+from cardsmith.cache import Caches
+from cardsmith.exporters import export as export_all
 from cardsmith.exporters import get_exporter
-from cardsmith.exporters.base import BuiltDeck
+from cardsmith.model import BuiltDeck
+from cardsmith.pipeline import prepare
+from cardsmith.plan import Plan
 
 DECK_DIR = Path(__file__).parent / "fixtures" / "exporters" / "deck"
 NOW = 1_700_000_000
 
 
-def built(cards_dir: Path = DECK_DIR, previous: lock.Lock | None = None, now: int = NOW) -> build.Plan:
-    """The real pipeline on a deck project: load, check, plan against a lock."""
-    return regenerate.plan(build.load_project(cards_dir), previous or lock.Lock(), now=now)
+def built(cards_dir: Path = DECK_DIR, now: int = NOW) -> Plan:
+    """The real pipeline on a deck project (with no cache): load, check, render, plan against its lock."""
+    return prepare(cards_dir, Caches(), now=now).plan
 
 
 @functools.cache
@@ -28,7 +31,7 @@ def fixture_deck() -> BuiltDeck:
 
 
 def export(name: str, deck: BuiltDeck | None = None) -> dict[str, bytes]:
-    return get_exporter(name).export(deck or fixture_deck())
+    return export_all(get_exporter(name), deck or fixture_deck())
 
 
 def only_file(name: str, deck: BuiltDeck | None = None) -> tuple[str, bytes]:

@@ -12,8 +12,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cardsmith.cache import Caches
 from cardsmith.cli import cli
 from cardsmith.curriculum import parse_curriculum
+from cardsmith.pipeline import prepare
 from cardsmith.questions import load_questions
 from cardsmith.sources import Text, decode
 from conftest import NOW
@@ -251,16 +253,12 @@ def test_raw_html_and_javascript_links_never_reach_a_note(project: Path, tmp_pat
         "cards:\n  - id: xss\n    q: '<script>alert(1)</script> <img src=x onerror=alert(1)>'\n"
         f"    a: '[click](javascript:alert(1))'\n    topic: {TOPIC}\n",
     )
-    from cardsmith.build import load_project
-    from cardsmith.lock import Lock
-    from cardsmith.regenerate import plan
-
-    deck = plan(load_project(Path("cards")), Lock(), NOW).deck
-    note = next(n for n in deck.notes if n.card_id == "xss")
-    assert "<script" not in note.fields[0] and "<img" not in note.fields[0]
-    assert "&lt;script&gt;" in note.fields[0]
-    assert "javascript:" not in note.fields[1].replace("[click](javascript:alert(1))", "")
-    assert "<a " not in note.fields[1]
+    deck = prepare(Path("cards"), Caches(), now=NOW).plan.deck
+    note = next(n for n in deck.notes if n.id == "xss")
+    assert "<script" not in note.field("Front") and "<img" not in note.field("Front")
+    assert "&lt;script&gt;" in note.field("Front")
+    assert "javascript:" not in note.field("Back").replace("[click](javascript:alert(1))", "")
+    assert "<a " not in note.field("Back")
 
 
 @pytest.mark.parametrize(
@@ -289,16 +287,13 @@ def test_an_image_inside_the_deck_folder_is_packaged(project: Path, tmp_path: Pa
     (project / "questions" / "img").mkdir()
     (project / "questions" / "img" / "schema.png").write_bytes(b"\x89PNG fake")
     write(project, f"cards:\n  - id: img\n    q: '![схема](img/schema.png)'\n    a: y\n    topic: {TOPIC}\n")
-    from cardsmith.build import load_project
-    from cardsmith.lock import Lock
-    from cardsmith.regenerate import plan
-
-    deck = plan(load_project(Path("cards")), Lock(), NOW).deck
+    deck = prepare(Path("cards"), Caches(), now=NOW).plan.deck
     image = b"\x89PNG fake"
     flat = hashlib.sha256(image).hexdigest()[:8] + "-schema.png"
     assert deck.media == ((flat, image),)
-    note = next(n for n in deck.notes if n.card_id == "img")
-    assert f'<img src="{flat}" alt="схема" />' in note.fields[0]
+    note = next(n for n in deck.notes if n.id == "img")
+    assert f'<img src="{flat}" alt="схема" />' in note.field("Front")
+    assert note.media == (("img/schema.png", flat),)
 
 
 def snapshot(*folders: Path) -> dict[str, bytes]:

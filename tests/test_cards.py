@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
 
-from cardsmith.build import load_project
+from cardsmith import cloze
 from cardsmith.coverage import coverage
 from cardsmith.model import CardType, Question
+from cardsmith.project import load_project
 from cardsmith.render import markdown
 
 CARDS = Path(__file__).parent.parent / "cards"
@@ -37,7 +37,7 @@ def test_every_python_block_in_the_cards_parses(project) -> None:  # type: ignor
             for token in markdown().parse(text):
                 if token.type == "fence" and token.info.strip().split(" ")[0] in ("python", "py"):
                     blocks += 1
-                    code = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", token.content, flags=re.S)
+                    code = cloze.reveal_all(token.content)
                     try:
                         ast.parse(code)
                     except SyntaxError as exc:

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from cardsmith import lock
+from cardsmith.exporters import export as export_all
 from cardsmith.exporters.anki_csv import HEADER, quote
 from cardsmith.exporters.apkg import ApkgExporter
-from cardsmith.exporters.base import BuiltDeck
+from cardsmith.model import BuiltDeck
 from cardsmith.notetypes import NOTETYPES
 from exporter_helpers import (
     DECK_DIR,
@@ -55,8 +56,8 @@ def test_every_note_is_one_row_in_curriculum_order_with_the_apkg_identity() -> N
         assert row[1] == NOTETYPES[note.notetype].name
         assert row[2] == note.deck.name
         assert row[3] == " ".join(note.tags)
-        assert tuple(row[4 : 4 + len(note.fields)]) == note.fields
-        assert all(not value for value in row[4 + len(note.fields) :])
+        assert tuple(row[4 : 4 + len(note.values)]) == note.values
+        assert all(not value for value in row[4 + len(note.values) :])
 
 
 def test_every_row_has_the_same_number_of_columns() -> None:
@@ -89,7 +90,7 @@ def test_export_is_deterministic() -> None:
 
 
 def _apkg(tmp_path: Path, deck: BuiltDeck, name: str | None = None) -> Path:
-    files = ApkgExporter().export(deck)
+    files = export_all(ApkgExporter(), deck)
     paths = write(tmp_path / "apkg", files)
     return paths[name or f"{deck.config.id}.apkg"]
 
@@ -120,7 +121,7 @@ def test_anki_matches_every_row_to_the_note_the_apkg_brought_in(collection: Any,
         "missing_notetype": 0,
         "empty_first_field": 0,
     }
-    assert _fields_by_guid(collection) == before == {note.guid: note.fields for note in deck.notes}
+    assert _fields_by_guid(collection) == before == {note.guid: note.values for note in deck.notes}
 
 
 @pytest.mark.anki
@@ -135,7 +136,7 @@ def test_anki_creates_missing_notes_with_the_apkg_guids_decks_and_tags(collectio
     assert collection.note_count() == len(deck.notes)
     for note in deck.notes:
         found = collection.get_note(collection.db.scalar("select id from notes where guid = ?", note.guid))
-        assert tuple(found.fields) == note.fields
+        assert tuple(found.fields) == note.values
         assert found.note_type()["name"] == NOTETYPES[note.notetype].name
         assert sorted(found.tags) == sorted(note.tags)
         assert {collection.decks.name(card.did) for card in found.cards()} == {note.deck.name}
@@ -160,7 +161,8 @@ def test_a_second_import_after_an_edit_updates_in_place_and_keeps_the_review_his
 
     source = cards_dir / "questions" / "phase-1.yaml"
     source.write_text(source.read_text(encoding="utf-8").replace("a: Да.", "a: Да, неделя 10 позже."), encoding="utf-8")
-    second = built(cards_dir, lock.parse_lock(first.lock_text), now=first.deck.notes[0].mod + 100)
+    (cards_dir / lock.LOCK_NAME).write_text(first.lock_text, encoding="utf-8")
+    second = built(cards_dir, now=first.deck.notes[0].mod + 100)
     log = import_csv(collection, _csv(tmp_path, second.deck, "csv2"))
 
     assert log_counts(log)["updated"] == 1
@@ -179,7 +181,7 @@ def test_rows_whose_guid_or_first_field_start_with_a_hash_are_imported_not_dropp
     deck = fixture_deck()
     import_apkg(collection, _apkg(tmp_path, deck))
     note = deck.notes[1]
-    odd = replace(note, guid="#cardsmith1", fields=("#1 in a field", *note.fields[1:]))
+    odd = replace(note, guid="#cardsmith1", fields=((note.fields[0][0], "#1 in a field"), *note.fields[1:]))
     (path,) = write(tmp_path / "hash", export("anki-csv", replace(deck, notes=(odd,)))).values()
 
     log = import_csv(collection, path)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from cardsmith.exporters import export as export_all
 from cardsmith.exporters.apkg import ApkgExporter
 from cardsmith.notetypes import NOTETYPES, stylesheet
 from exporter_helpers import export, fixture_deck, import_apkg, write
@@ -43,7 +44,7 @@ def test_every_note_is_in_its_deck_in_curriculum_order_with_the_apkg_guid() -> N
     assert [note["guid"] for _, note in notes] == [note.guid for note in expected]
     for (path, note), built in zip(notes, expected, strict=True):
         assert path == built.deck.parts
-        assert note["fields"] == list(built.fields)
+        assert note["fields"] == list(built.values)
         assert note["tags"] == list(built.tags)
         assert note["__type__"] == "Note"
 
@@ -173,7 +174,7 @@ def test_anki_accepts_the_note_models_and_the_notes_match_an_apkg_import(collect
     reference = Collection(str(tmp_path / "reference.anki2"))
     try:
         deck = fixture_deck()
-        import_apkg(reference, write(tmp_path, ApkgExporter().export(deck))["exporter-test.apkg"])
+        import_apkg(reference, write(tmp_path, export_all(ApkgExporter(), deck))["exporter-test.apkg"])
 
         def summary(col: Any) -> dict[str, Any]:
             out = {}

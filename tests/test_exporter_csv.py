@@ -23,12 +23,12 @@ def by_id() -> dict[str, dict[str, str]]:
 def test_header_and_one_row_per_note_in_curriculum_order() -> None:
     data = only_file("csv")[1].decode("utf-8")
     assert data.startswith('"id","front","back","tags","deck"\r\n')
-    assert [row["id"] for row in rows()] == [note.card_id for note in fixture_deck().notes]
+    assert [row["id"] for row in rows()] == [note.id for note in fixture_deck().notes]
 
 
 def test_rows_carry_the_notes_content_tags_and_deck() -> None:
     for row, note in zip(rows(), fixture_deck().notes, strict=True):
-        sides = text.sides(note)
+        sides = note.sides
         assert row["front"] == text.fill_blanks(text.to_plain(sides.front))
         assert row["back"].startswith(text.to_plain(sides.back))
         assert row["tags"].split(" ") == list(note.tags)

@@ -37,25 +37,25 @@ def test_two_columns_one_line_per_note_in_curriculum_order() -> None:
 
 def test_fronts_and_backs_are_the_notes_as_simple_html() -> None:
     for (front, back), note in zip(facts(), fixture_deck().notes, strict=True):
-        sides = text.sides(note)
+        sides = note.sides
         assert front == text.fill_blanks(text.to_html(sides.front))
         assert back.startswith(text.to_html(sides.back))
         assert "<span" not in front + back, "no Pygments markup"
 
 
 def test_code_keeps_its_lines_as_br_inside_pre() -> None:
-    front = facts()[[n.card_id for n in fixture_deck().notes].index("list-slicing")][0]
+    front = facts()[[n.id for n in fixture_deck().notes].index("list-slicing")][0]
     assert front == "<p>Что выведет код?</p><pre><code>a = [1, 2, 3, 4]<br><br>print(a[::2])</code></pre>"
 
 
 def test_cloze_front_has_blanks_and_back_has_answers() -> None:
-    front, back = facts()[[n.card_id for n in fixture_deck().notes].index("cpp-cloze")]
+    front, back = facts()[[n.id for n in fixture_deck().notes].index("cpp-cloze")]
     assert front == "<p><code>std::[...]</code> хранит элементы [как?].</p>"
     assert back == "<p><code>std::vector</code> хранит элементы подряд.</p>"
 
 
 def test_tabs_and_html_in_content_are_neutralised() -> None:
-    _, back = facts()[[n.card_id for n in fixture_deck().notes].index("quotes-and-tab")]
+    _, back = facts()[[n.id for n in fixture_deck().notes].index("quotes-and-tab")]
     assert back == "<p>Колонки: первая и вторая &lt;script&gt;alert(1)&lt;/script&gt;</p>"
 
 

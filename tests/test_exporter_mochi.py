@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cardsmith.exporters import text
+from cardsmith.exporters.base import plain
 from cardsmith.exporters.mochi import data_edn, edn_string, mochi_id
 from exporter_helpers import Keyword, export, fixture_deck, only_file, read_edn, squash
 
@@ -86,15 +87,13 @@ def test_ids_are_stable_keywords_of_at_least_8_alphanumerics_and_unique() -> Non
 def test_each_card_has_two_sides_with_the_notes_content() -> None:
     for card, note in zip(cards(), fixture_deck().notes, strict=True):
         front, back = sides(card[Keyword("content")])
-        expected = text.sides(note)
+        expected = note.sides
         assert squash(text.to_plain(front)) == squash(text.fill_blanks(text.to_plain(expected.front)))
         assert squash(text.to_plain(back)) == squash(text.to_plain(expected.back) + " " + text.to_plain(expected.extra))
 
 
 def test_content_is_markdown_with_code_fences_and_escaped_blanks() -> None:
-    contents = {
-        note.card_id: card[Keyword("content")] for card, note in zip(cards(), fixture_deck().notes, strict=True)
-    }
+    contents = {note.id: card[Keyword("content")] for card, note in zip(cards(), fixture_deck().notes, strict=True)}
     assert contents["list-slicing"].startswith("Что выведет код?\n\n```python\na = [1, 2, 3, 4]\n\nprint(a[::2])\n```")
     assert contents["floor-division"].startswith("`7 // 2` равно \\[...], а `7 % 2` равно \\[остаток]; \\[...](x)")
     assert contents["cloze-in-code"].startswith("Функция без тела:\n\n```python\ndef f():\n    [...]\n```")
@@ -125,7 +124,7 @@ def test_images_are_packed_at_the_zip_root_and_linked_as_attachments() -> None:
 
 def test_a_real_edn_reader_reads_the_file_too() -> None:
     edn_format = pytest.importorskip("edn_format")
-    parsed = edn_format.loads(data_edn(fixture_deck()))
+    parsed = edn_format.loads(data_edn(fixture_deck(), fixture_deck().notes, plain))
     assert parsed[edn_format.Keyword("version")] == 2
     assert len(parsed[edn_format.Keyword("decks")]) == len(decks())
 

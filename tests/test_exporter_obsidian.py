@@ -9,7 +9,6 @@ from mdit_py_plugins.texmath import texmath_plugin
 
 from cardsmith.exporters import text
 from cardsmith.exporters.obsidian import deck_tag, tag_segment
-from cardsmith.model import CardType
 from exporter_helpers import export, fixture_deck, only_file, osr_deck_tags, parse_osr, squash
 
 
@@ -59,13 +58,13 @@ def test_the_plugin_finds_one_multiline_card_per_note_in_order() -> None:
     cards = parse_osr(document())
     notes = fixture_deck().notes
     assert [card.kind for card in cards] == [
-        "MultiLineReversed" if note.card.question.type is CardType.REVERSED else "MultiLineBasic" for note in notes
+        "MultiLineReversed" if note.notetype == "reversed" else "MultiLineBasic" for note in notes
     ]
 
 
 def test_each_card_shows_the_notes_question_and_answer() -> None:
     for card, note in zip(parse_osr(document()), fixture_deck().notes, strict=True):
-        sides = text.sides(note)
+        sides = note.sides
         front, back = sides_of(card.text, "??" if card.kind == "MultiLineReversed" else "?")
         assert shown(front) == squash(text.fill_blanks(text.to_plain(sides.front)))
         expected_back = text.to_plain(sides.back) + " " + text.to_plain(sides.extra)
@@ -95,26 +94,26 @@ def test_no_line_outside_code_fences_contains_a_one_line_card_separator() -> Non
 
 
 def test_content_with_double_colons_is_shown_intact() -> None:
-    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("std-vector")]
+    card = parse_osr(document())[[n.id for n in fixture_deck().notes].index("std-vector")]
     front, back = sides_of(card.text, "?")
     assert shown(front) == "Что такое std::vector и std::vector<int>?"
     assert "std::vector растёт сам" in shown(back) and "::leading" in shown(back)
 
 
 def test_blank_lines_inside_code_are_kept_inside_a_fence_at_column_0() -> None:
-    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("list-slicing")]
+    card = parse_osr(document())[[n.id for n in fixture_deck().notes].index("list-slicing")]
     assert "```python\na = [1, 2, 3, 4]\n\nprint(a[::2])\n```" in card.text
 
 
 def test_separator_lines_comments_and_obsidian_syntax_in_content_are_escaped() -> None:
-    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("tricky-lines")]
+    card = parse_osr(document())[[n.id for n in fixture_deck().notes].index("tricky-lines")]
     front, back = sides_of(card.text, "?")
     assert front.split("\n") == ["Разделители в тексте:", "\\?", "***", "&lt;!-- не комментарий -->"]
     assert "=\\=выделение=\\=" in back and "`a == b`" in back
 
 
 def test_hashes_at_the_start_of_content_are_not_tags() -> None:
-    card = parse_osr(document())[[n.card_id for n in fixture_deck().notes].index("hash-comment")]
+    card = parse_osr(document())[[n.id for n in fixture_deck().notes].index("hash-comment")]
     assert card.text.startswith("\\#1 вопрос")
     assert osr_deck_tags(card.text) == []
 

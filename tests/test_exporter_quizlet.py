@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cardsmith.exporters import text
+from cardsmith.exporters.base import plain
 from cardsmith.exporters.plain_csv import front_back
 from exporter_helpers import export, fixture_deck, only_file, squash
 
@@ -23,7 +23,7 @@ def test_one_line_per_note_in_curriculum_order() -> None:
 
 def test_every_card_carries_the_notes_plain_content() -> None:
     for (term, definition), note in zip(cards(), fixture_deck().notes, strict=True):
-        front, back = front_back(text.sides(note))
+        front, back = front_back(note.sides, plain)
         assert squash(term.replace("⏎", "")) == squash(front)
         assert squash(definition.replace("⏎", "")) == squash(back)
 

@@ -1,35 +1,11 @@
-"""The helpers the text exporters share: cloze sides, Markdown to plain text and HTML, code spans."""
+"""The helpers the text exporters share: Markdown to plain text and HTML, code spans."""
 
 from __future__ import annotations
 
 import textwrap
 
 from cardsmith.exporters import text
-
-
-def test_cloze_front_hides_every_deletion_and_shows_hints_like_anki() -> None:
-    front = text.cloze_front("{{c1::Paris}} is the capital of {{c2::France::country}}.")
-    assert text.fill_blanks(front) == "[...] is the capital of [country]."
-
-
-def test_cloze_back_fills_in_the_answers_and_drops_hints() -> None:
-    assert text.cloze_back("{{c1::Paris}} is in {{c2::France::country}}.") == "Paris is in France."
-
-
-def test_a_cloze_splits_at_its_first_double_colon_as_anki_does() -> None:
-    # Anki renders {{c1::std::vector}} as content "std" with hint "vector".
-    assert text.fill_blanks(text.cloze_front("{{c1::std::vector}}")) == "[vector]"
-    assert text.cloze_back("{{c1::std::vector}}") == "std"
-
-
-def test_nested_deletions_are_hidden_whole_on_the_front_and_filled_on_the_back() -> None:
-    source = "{{c1::outer {{c2::inner}} text}} end"
-    assert text.fill_blanks(text.cloze_front(source)) == "[...] end"
-    assert text.cloze_back(source) == "outer inner text end"
-
-
-def test_text_outside_deletions_keeps_double_colons_and_braces() -> None:
-    assert text.cloze_back("a::b }} {{c1::x}}") == "a::b }} x"
+from cardsmith.render import plain_as_markdown
 
 
 def test_plain_text_keeps_code_line_by_line_and_drops_markup() -> None:
@@ -66,7 +42,7 @@ def test_html_is_one_line_with_breaks_inside_code_and_no_numeric_entities() -> N
 
 def test_typed_answers_are_escaped_so_markdown_shows_them_verbatim() -> None:
     answer = "2 * [x] == a::b # _c_"
-    assert text.to_plain(text.escape_markdown(answer)) == answer
+    assert text.to_plain(plain_as_markdown(answer)) == answer
 
 
 def test_rewrite_markdown_tells_prose_from_inline_code_and_code_blocks() -> None:

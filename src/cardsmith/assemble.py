@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from cardsmith import cloze
 from cardsmith.curriculum import aliases
 from cardsmith.errors import Location, Problem, error, warning
 from cardsmith.model import Card, CardType, Curriculum, Kind, Question
 from cardsmith.suggest import closest
 
 SEPARATOR = " / "
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-CLOZE_TOKEN = re.compile(r"\{\{c(\d+)::|\}\}")
-CLOZE_BODY = re.compile(r"\{\{c\d+::(.*?)\}\}", re.DOTALL)
 
 
 def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
@@ -36,7 +33,7 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
             return
         if done > best[0] or (done == best[0] and best[1] is None):
             best = (done, parent)
-        kids = curriculum.children[parent] if parent is not None else _roots(curriculum)
+        kids = curriculum.children[parent] if parent is not None else curriculum.roots
         for kid in kids:
             names = aliases(curriculum.nodes[kid].title)
             for n in range(1, len(rest) + 1):
@@ -47,7 +44,7 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
     if matches:
         return sorted(set(matches)), ""
     done, parent = best
-    kids = curriculum.children[parent] if parent is not None else _roots(curriculum)
+    kids = curriculum.children[parent] if parent is not None else curriculum.roots
     wanted = segments[done] if done < len(segments) else ""
     titles = [curriculum.nodes[k].title for k in kids]
     pool = {name: title for title in titles for name in aliases(title)}
@@ -57,10 +54,6 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
     under = f" under '{prefix}'" if prefix else ""
     hint = "; closest: " + ", ".join(f"'{t}'" for t in near) if near else ""
     return [], f"no topic '{wanted}'{under}{hint}"
-
-
-def _roots(curriculum: Curriculum) -> tuple[int, ...]:
-    return tuple(n.index for n in curriculum.nodes if n.parent is None)
 
 
 def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[Card, ...], list[Problem]]:
@@ -113,45 +106,13 @@ def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[C
 
 
 def check_cloze(question: Question) -> list[Problem]:
-    """A cloze needs {{c1::…}}, numbers without gaps, and every deletion closed."""
+    """A cloze needs {{c1::…}}, numbers without gaps, and every deletion closed (cloze.check)."""
     if question.type is not CardType.CLOZE:
         return []
-    text = question.text
-    numbers = sorted({int(m.group(1)) for m in CLOZE_OPEN.finditer(text)})
-    if not numbers:
-        return [
-            error(
-                question.where("text"), f"cloze card '{question.id}' has no deletion; mark one like {{{{c1::answer}}}}"
-            )
-        ]
-    problems: list[Problem] = []
-    missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
-    if missing:
-        problems.append(
-            error(
-                question.where("text"),
-                f"cloze card '{question.id}' skips {', '.join(f'c{n}' for n in missing)}; number deletions from c1 without gaps",
-            )
-        )
-    depth = 0
-    for match in CLOZE_TOKEN.finditer(text):
-        if match.group(1) is not None:
-            depth += 1
-        elif depth:
-            depth -= 1
-    if depth:
-        problems.append(
-            error(question.where("text"), f"cloze card '{question.id}' has a '{{{{c…::' without its closing '}}}}'")
-        )
-    for match in CLOZE_BODY.finditer(text):
-        body = match.group(1)
-        split = body.find("::")
-        if split > 0 and body[:split].count("`") % 2 == 1:
-            problems.append(
-                warning(
-                    question.where("text"),
-                    f"cloze card '{question.id}': Anki reads the '::' in '{body}' as the start of a hint, so the "
-                    "answer is cut there; put the '::' outside the deletion or reword it",
-                )
-            )
-    return problems
+    where = question.where("text")
+    return [
+        error(where, f"cloze card '{question.id}' {f.message}")
+        if f.is_error
+        else warning(where, f"cloze card '{question.id}': {f.message}")
+        for f in cloze.check(question.text)
+    ]

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from cardsmith import __version__
-from cardsmith.errors import CardsmithError, Problem, ProblemsError
+from cardsmith.errors import CardsmithError, OutputError, Problem, ProblemsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -149,12 +149,14 @@ def check(cards_dir: Path, strict: bool) -> None:
     Example:
         cardsmith check --cards cards
     """
-    from cardsmith.build import load_project
+    from cardsmith.cache import load
+    from cardsmith.pipeline import prepare
 
-    project = load_project(cards_dir)
-    if strict and project.problems:
-        raise ProblemsError(project.problems)
-    _print_problems(project.problems)
+    prepared = prepare(cards_dir, load(cards_dir))
+    if strict and prepared.warnings:
+        raise ProblemsError(prepared.warnings)
+    _print_problems(prepared.warnings)
+    project = prepared.project
     click.echo(f"ok: {_plural(len(project.cards), 'card')} in {_plural(len(project.files), 'file')}.")
 
 
@@ -173,11 +175,12 @@ def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
         cardsmith coverage --min 2
         cardsmith coverage --json | jq '.[] | select(.leaf and .cards < 2)'
     """
-    from cardsmith.build import load_project
+    from cardsmith.cache import load
     from cardsmith.coverage import coverage as count
     from cardsmith.coverage import format_tree
+    from cardsmith.project import load_project
 
-    project = load_project(cards_dir)
+    project = load_project(cards_dir, load(cards_dir).questions)
     rows = count(project.curriculum, project.cards)
     if as_json:
         click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
@@ -195,13 +198,12 @@ def status(cards_dir: Path) -> None:
     Example:
         cardsmith status
     """
-    from cardsmith.build import load_project, read_lock, source_date_epoch
-    from cardsmith.regenerate import plan
+    from cardsmith.cache import load
+    from cardsmith.pipeline import prepare
 
-    project = load_project(cards_dir)
-    result = plan(project, read_lock(cards_dir), source_date_epoch(), allow_schema_change=True)
-    changes = result.changes
-    _print_problems(project.problems + changes.warnings)
+    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True)
+    changes = prepared.plan.changes
+    _print_problems(prepared.warnings)
     for label, ids in (("new", changes.new), ("changed", changes.changed), ("removed", changes.removed)):
         for card_id in ids:
             click.echo(f"{label:8} {card_id}")
@@ -230,10 +232,16 @@ def preview(cards_dir: Path, out_file: Path) -> None:
     Example:
         cardsmith preview --out /tmp/cards.html
     """
-    from cardsmith.build import preview as write_preview
+    from cardsmith.cache import load
+    from cardsmith.files import write_file
+    from cardsmith.pipeline import prepare
+    from cardsmith.preview import preview_page
 
-    count = write_preview(cards_dir, out_file)
-    click.echo(f"wrote {out_file} ({count} notes)")
+    if out_file.is_dir():
+        raise OutputError(f"{out_file} is a folder; pass a file name to --out")
+    deck = prepare(cards_dir, load(cards_dir), allow_schema_change=True).plan.deck
+    write_file(out_file, preview_page(deck).encode("utf-8"))
+    click.echo(f"wrote {out_file} ({len(deck.notes)} notes)")
 
 
 @cli.command()
@@ -293,10 +301,12 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
         cardsmith new "Фаза 1 / Неделя 1-2 / Словари" --type cloze --id dict-get-default \\
             --append cards/phase-1/week-01-02.yaml
     """
-    from cardsmith.build import append_card, load_project
+    from cardsmith.cache import load
+    from cardsmith.files import append_text
+    from cardsmith.project import load_project
     from cardsmith.skeleton import find_topics, skeleton, topic_path
 
-    project = load_project(cards_dir)
+    project = load_project(cards_dir, load(cards_dir).questions)
     found = find_topics(project.curriculum, topic)
     if len(found) != 1:
         if found:
@@ -310,7 +320,7 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     if append_to is None:
         click.echo(text, nl=False)
     else:
-        append_card(append_to, text)
+        append_text(append_to, text, empty="cards:\n")
         click.echo(f"added '{card_id}' to {append_to}")
 
 

@@ -34,7 +34,8 @@ def parse_curriculum(
 
     def add(kind: Kind, title: str, parent: int | None, line: int) -> int:
         path_ = (nodes[parent].path if parent is not None else ()) + (title,)
-        nodes.append(Node(len(nodes), parent, kind, title, Location(path, line, 1), path_))
+        ordinal = 0 if kind is Kind.TOPIC else 1 + sum(1 for n in nodes if n.kind is kind and n.parent == parent)
+        nodes.append(Node(len(nodes), parent, kind, title, Location(path, line, 1), path_, ordinal))
         return len(nodes) - 1
 
     for i, token in enumerate(tokens):

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from cardsmith.model import Location, Problem, Severity
 
-
-class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
-    """A place in a source file; line and column start at 1 (0 means unknown)."""
-
-    path: str
-    line: int = 0
-    col: int = 0
-
-    def __str__(self) -> str:
-        if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col or 1}"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the sources, compiler-style."""
-
-    severity: Severity
-    location: Location
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value}: {self.message}"
+__all__ = [
+    "CardsmithError",
+    "Location",
+    "OutputError",
+    "Problem",
+    "ProblemsError",
+    "Severity",
+    "error",
+    "has_errors",
+    "sort_problems",
+    "warning",
+]
 
 
 def error(location: Location, message: str) -> Problem:

@@ -1,4 +1,8 @@
-"""The values that flow through the pipeline: curriculum, questions, notes. No I/O here."""
+"""The values that flow through the pipeline, from source locations to the deck the exporters get.
+
+Frozen dataclasses only: no I/O, no behaviour beyond small lookups, and no import of any other
+module of cardsmith, so that every stage can use them and none depends on another through them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,41 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardsmith.errors import Location, Problem
-from cardsmith.lock import LOCK_NAME
+# --- Where things are, and what is wrong with them ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a source file; line and column start at 1 (0 means unknown)."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col or 1}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the sources, compiler-style."""
+
+    severity: Severity
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value}: {self.message}"
+
+
+# --- The curriculum ------------------------------------------------------------------------------
 
 
 class Kind(enum.Enum):
@@ -29,6 +66,7 @@ class Node:
     title: str
     location: Location
     path: tuple[str, ...]  # titles from the `##` section down to this node
+    ordinal: int = 0  # phases: 1, 2, … among the phases; weeks: 1, 2, … among their phase's weeks
 
     @property
     def depth(self) -> int:
@@ -54,6 +92,11 @@ class Curriculum:
     def phases(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.kind is Kind.PHASE)
 
+    @property
+    def roots(self) -> tuple[int, ...]:
+        """The `##` sections."""
+        return tuple(n.index for n in self.nodes if n.parent is None)
+
     def is_leaf(self, index: int) -> bool:
         return not self.children[index]
 
@@ -78,6 +121,9 @@ class Curriculum:
         return range(index, end)
 
 
+# --- Questions as written, and linked to the plan --------------------------------------------
+
+
 class CardType(enum.Enum):
     BASIC = "basic"
     REVERSED = "reversed"
@@ -100,19 +146,31 @@ class Question:
     extra: str = ""
     tags: tuple[str, ...] = ()
     was: tuple[str, ...] = ()  # ids this card had before a rename
-    key_locations: tuple[tuple[str, Location], ...] = ()  # where each key's value starts
+    positions: tuple[tuple[str, int, int], ...] = ()  # (key, line, column) where each key's value starts
 
     def where(self, key: str) -> Location:
         """The location of a key's value, or of the card when the key is absent."""
-        return next((loc for name, loc in self.key_locations if name == key), self.location)
+        for name, line, col in self.positions:
+            if name == key:
+                return Location(self.location.path, line, col)
+        return self.location
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every text of the card that may be Markdown."""
+        return (self.q, self.a, self.text, self.extra)
 
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """A question linked to its curriculum node."""
+    """A question linked to its curriculum node, with the images it shows."""
 
     question: Question
     node: int
+    media: tuple[tuple[str, str], ...] = ()  # image source as written -> packaged file name
+
+
+# --- Notes: what the exporters write -------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,21 +184,84 @@ class Deck:
         return "::".join(self.parts)
 
 
+# A hidden cloze deletion in a one-card side: BLANK_OPEN, the hint (often empty), BLANK_CLOSE.
+# Private-use characters survive Markdown processing, so each format writes the blank its own way.
+BLANK_OPEN = "\ue000"
+BLANK_CLOSE = "\ue001"
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """A note as one question and one answer in Markdown, for apps that show one card per note.
+
+    A cloze's front has every deletion hidden (as a blank, see BLANK_OPEN) and its back has
+    every deletion filled in; a type-in answer is escaped so that it reads as typed.
+    """
+
+    front: str
+    back: str
+    extra: str
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A card ready for export: rendered fields, deck, tags, identity and time."""
+    """A card ready for export: everything any format needs, worked out once."""
 
-    card_id: str
+    id: str  # the author's card id
     guid: str
-    notetype: str  # a key of notetypes.NOTETYPES
-    fields: tuple[str, ...]  # HTML, in the note type's field order
+    notetype: str  # key of the note type (`basic`, `reversed`, `cloze`, `type-in`)
+    fields: tuple[tuple[str, str], ...]  # (field name, HTML), in the note type's field order
+    sides: Sides  # the same content as Markdown
+    cards: tuple[int, ...]  # the cards Anki makes: template numbers, or cloze numbers (from 1)
+    media: tuple[tuple[str, str], ...]  # image source as written -> packaged file name
     deck: Deck
-    phase: int  # index of the phase node: which per-phase package holds the note
+    phase: int  # ordinal of the note's phase: which per-phase package holds it
     tags: tuple[str, ...]
     order: int  # position in curriculum order, 0-based
-    card: Card
+    location: Location  # where the card is written
+    was: tuple[str, ...]  # the ids the card had before (first id first)
+    content_hash: str  # what the lock compares: everything that goes into the note but its id
+    digest: str  # everything the exporters see of the note but `mod`
     mod: int = 0  # seconds since the epoch when the content last changed (from the lock)
-    content_hash: str = ""
+
+    def field(self, name: str) -> str:
+        """The HTML of a field by name."""
+        for key, value in self.fields:
+            if key == name:
+                return value
+        raise KeyError(name)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The HTML of every field, in order."""
+        return tuple(value for _, value in self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteField:
+    name: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    id: int
+    front: str
+    back: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteType:
+    """An Anki note type: fields and templates with frozen ids."""
+
+    key: str
+    name: str
+    id: int
+    cloze: bool
+    fields: tuple[NoteField, ...]
+    templates: tuple[Template, ...]
+    sort_field: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +288,20 @@ class Project:
     curriculum: Curriculum
     cards: tuple[Card, ...]
     files: tuple[str, ...]
-    problems: tuple[Problem, ...]  # warnings only; errors stop load_project
-    media: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # question file -> (src, flat name)
-    media_files: tuple[tuple[str, bytes], ...] = ()  # flat name -> bytes, sorted
+    problems: tuple[Problem, ...]  # warnings only; errors stop the loading
+    media: tuple[tuple[str, bytes], ...] = ()  # packaged file name -> bytes, sorted
 
-    @property
-    def lock_path(self) -> Path:
-        return self.cards_dir / LOCK_NAME
+
+@dataclass(frozen=True, slots=True)
+class BuiltDeck:
+    """Everything an exporter needs: the notes in curriculum order with their times."""
+
+    config: DeckConfig
+    notes: tuple[Note, ...]
+    notetypes: tuple[NoteType, ...]  # every note type of cardsmith, by key order
+    notetype_mods: dict[str, int]  # note type key -> mod time from the lock
+    stylesheet: str  # the CSS of every note type
+    media: tuple[tuple[str, bytes], ...] = ()  # (packaged file name, content), sorted
+
+    def notetype(self, key: str) -> NoteType:
+        return next(nt for nt in self.notetypes if nt.key == key)

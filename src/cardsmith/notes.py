@@ -1,16 +1,23 @@
-"""Turn linked cards into notes: rendered fields, deck, tags, GUID and curriculum order (pure)."""
+"""Turn linked cards into complete notes: fields, sides, cards, media, deck, tags and GUID (pure).
+
+Everything a later stage needs of a card is decided here, once: which fields are Markdown, the
+HTML of each field by name, the Markdown of each side for the text formats, the cards Anki will
+make (from the cloze parser), the images, and where the note goes in Anki. Nothing after
+`make_notes` reads a Question again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from dataclasses import dataclass
 
-from cardsmith import render
+from cardsmith import cloze
 from cardsmith.curriculum import aliases
-from cardsmith.model import Card, CardType, Curriculum, Deck, DeckConfig, Kind, Node, Note
+from cardsmith.model import Card, CardType, Curriculum, Deck, DeckConfig, Kind, Node, Note, Sides
 from cardsmith.notetypes import FOR_CARD_TYPE
+from cardsmith.render import Renderer, plain_as_markdown, render_plain
 
 _BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 
@@ -37,55 +44,49 @@ def tag_slug(text: str) -> str:
     return text.replace('"', "").replace("::", ":")
 
 
-def _numbers_tag(prefix: str, node: Node, ordinal: int) -> str:
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a topic's cards go: their deck, the tags of the topic, the breadcrumb, the phase."""
+
+    deck: Deck
+    tags: tuple[str, ...]
+    breadcrumb: str
+    phase: int
+
+
+def _numbers_tag(prefix: str, node: Node) -> str:
     numbers = re.findall(r"\d+", short_name(node.title))
     if numbers:
         return f"{prefix}::" + "-".join(n.zfill(2) if prefix == "week" else n for n in numbers)
-    return f"{prefix}::{ordinal:02d}"
+    return f"{prefix}::{node.ordinal:02d}"
 
 
-def deck_of(config: DeckConfig, curriculum: Curriculum, node: int) -> Deck:
-    """The deck a card of this node goes to, named so Anki's alphabetical walk is curriculum order.
+def place_of(config: DeckConfig, curriculum: Curriculum, node: int) -> Place:
+    """The deck, tags and breadcrumb of a curriculum node's cards.
 
     Anki gathers new cards deck by deck, sub-decks in name order, so `Неделя 12-14` would come
     before `Неделя 7-8`; a zero-padded ordinal in front of each title makes name order the
-    curriculum's order.
+    curriculum's order. Decks do not follow a card that moves, so phase, week and topic are tags
+    too (`phase::1`, `week::01-02`, `topic::A::B`).
     """
     chain = curriculum.ancestors(node)
     phase = chain[0]
-    phases = [n.index for n in curriculum.phases]
-    parts = [config.title, f"{phases.index(phase.index) + 1:02d} {phase.title}"]
     week = next((n for n in chain if n.kind is Kind.WEEK), None)
+    parts = [config.title, f"{phase.ordinal:02d} {phase.title}"]
+    tags = [_numbers_tag("phase", phase)]
     if week is not None:
-        weeks = [k for k in curriculum.children[phase.index] if curriculum.nodes[k].kind is Kind.WEEK]
-        parts.append(f"{weeks.index(week.index) + 1:02d} {week.title}")
-    return Deck(tuple(p.replace("::", ":") for p in parts))
-
-
-def node_tags(curriculum: Curriculum, node: int) -> tuple[str, ...]:
-    """Phase, week and topic tags of a node: `phase::1`, `week::01-02`, `topic::A::B`."""
-    chain = curriculum.ancestors(node)
-    phases = [n.index for n in curriculum.phases]
-    tags = [_numbers_tag("phase", chain[0], phases.index(chain[0].index) + 1)]
-    week = next((n for n in chain if n.kind is Kind.WEEK), None)
-    if week is not None:
-        weeks = [k for k in curriculum.children[chain[0].index] if curriculum.nodes[k].kind is Kind.WEEK]
-        tags.append(_numbers_tag("week", week, weeks.index(week.index) + 1))
+        parts.append(f"{week.ordinal:02d} {week.title}")
+        tags.append(_numbers_tag("week", week))
     topics = [tag_slug(short_name(n.title)) for n in chain if n.kind is Kind.TOPIC]
     if topics:
         tags.append("::".join(["topic", *topics]))
-    return tuple(tags)
-
-
-def breadcrumb(curriculum: Curriculum, node: int) -> str:
-    """The topic path shown small on the card: short titles joined by ›."""
-    chain = curriculum.ancestors(node)
-    return " › ".join(
+    crumb = " › ".join(
         short_name(n.title) if n.kind is not Kind.TOPIC or i < len(chain) - 1 else n.title for i, n in enumerate(chain)
     )
+    return Place(Deck(tuple(p.replace("::", ":") for p in parts)), tuple(tags), crumb, phase.ordinal)
 
 
-def markdown_fields(card: Card) -> tuple[str, ...]:
+def markdown_texts(card: Card) -> tuple[str, ...]:
     """The texts of a card that are rendered as Markdown (a type-in answer is plain text)."""
     q = card.question
     if q.type is CardType.CLOZE:
@@ -93,61 +94,93 @@ def markdown_fields(card: Card) -> tuple[str, ...]:
     return (q.q, q.extra) if q.type is CardType.TYPE_IN else (q.q, q.a, q.extra)
 
 
-def fields_of(card: Card, topic: str, media: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
-    """The HTML fields of a card's note, in its note type's field order; `topic` is the breadcrumb."""
-    q = card.question
-    topic = render.render_plain(topic)
-    extra = render.render_markdown(q.extra, media)
-    card_id = render.render_plain(q.id)
+def _fields_and_sides(card: Card, renderer: Renderer) -> tuple[dict[str, str], Sides]:
+    """The HTML of each field by name (but Topic and Card ID), and the Markdown of each side."""
+    q, media = card.question, card.media
+    extra = renderer.html(q.extra, media)
     if q.type is CardType.CLOZE:
-        return (render.render_markdown(q.text, media), extra, topic, card_id)
-    back = render.render_plain(q.a) if q.type is CardType.TYPE_IN else render.render_markdown(q.a, media)
-    return (render.render_markdown(q.q, media), back, extra, topic, card_id)
+        text = q.text.strip()
+        return {"Text": renderer.html(q.text, media), "Extra": extra}, Sides(
+            cloze.hide_all(text), cloze.reveal_all(text), q.extra.strip()
+        )
+    if q.type is CardType.TYPE_IN:
+        back, back_markdown = render_plain(q.a), plain_as_markdown(q.a)
+    else:
+        back, back_markdown = renderer.html(q.a, media), q.a.strip()
+    fields = {"Front": renderer.html(q.q, media), "Back": back, "Extra": extra}
+    return fields, Sides(q.q.strip(), back_markdown, q.extra.strip())
 
 
-def content_hash(notetype: str, fields: tuple[str, ...], deck: str, tags: tuple[str, ...]) -> str:
+def content_hash(notetype: str, values: tuple[str, ...], deck: str, tags: tuple[str, ...]) -> str:
     """A hash of everything that goes into a note but its id (so a pure rename keeps it)."""
-    blob = json.dumps([notetype, list(fields[:-1]), deck, list(tags)], ensure_ascii=False, separators=(",", ":"))
+    blob = json.dumps([notetype, list(values[:-1]), deck, list(tags)], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def _digest(*parts: object) -> str:
+    blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer: Renderer) -> Note:
+    """The complete note of one card (its `mod` comes later, from the lock)."""
+    q = card.question
+    notetype = FOR_CARD_TYPE[q.type]
+    values, sides = _fields_and_sides(card, renderer)
+    values |= {"Topic": render_plain(place.breadcrumb), "Card ID": render_plain(q.id)}
+    fields = tuple((f.name, values[f.name]) for f in notetype.fields)
+    if notetype.cloze:
+        cards = cloze.numbers(values["Text"]) or (1,)  # what Anki finds in the field it renders
+    else:
+        cards = tuple(range(1, len(notetype.templates) + 1))
+    tags = tuple(dict.fromkeys(place.tags + q.tags))  # the topic's, then the card's own
+    guid = guid_for(config.id, (q.was or (q.id,))[0])
+    html = tuple(value for _, value in fields)
+    return Note(
+        id=q.id,
+        guid=guid,
+        notetype=notetype.key,
+        fields=fields,
+        sides=sides,
+        cards=cards,
+        media=card.media,
+        deck=place.deck,
+        phase=place.phase,
+        tags=tags,
+        order=order,
+        location=q.location,
+        was=q.was,
+        content_hash=content_hash(notetype.key, html, place.deck.name, tags),
+        digest=_digest(
+            q.id,
+            guid,
+            notetype.key,
+            fields,
+            (sides.front, sides.back, sides.extra),
+            cards,
+            card.media,
+            place.deck.parts,
+            place.phase,
+            tags,
+            order,
+        ),
+    )
+
+
 def make_notes(
-    config: DeckConfig,
-    curriculum: Curriculum,
-    cards: tuple[Card, ...],
-    media: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+    config: DeckConfig, curriculum: Curriculum, cards: tuple[Card, ...], renderer: Renderer
 ) -> tuple[Note, ...]:
     """Notes in curriculum order: by topic position, then by file and place in the file.
 
     A renamed card keeps the GUID of the first id it had (`was:`), so Anki keeps its history.
+    New fields are rendered first, all at once, so that a cold build can use every core.
     """
+    renderer.prepare((text, card.media) for card in cards for text in markdown_texts(card))
     ordered = sorted(enumerate(cards), key=lambda pair: (pair[1].node, pair[0]))
-    # What depends only on the topic is worked out once per topic, not once per card.
-    decks: dict[int, Deck] = {}
-    topic_tags: dict[int, tuple[str, ...]] = {}
-    crumbs: dict[int, str] = {}
+    places: dict[int, Place] = {}  # what depends only on the topic is worked out once per topic
     notes = []
     for order, (_, card) in enumerate(ordered):
-        notetype = FOR_CARD_TYPE[card.question.type]
-        if card.node not in decks:
-            decks[card.node] = deck_of(config, curriculum, card.node)
-            topic_tags[card.node] = node_tags(curriculum, card.node)
-            crumbs[card.node] = breadcrumb(curriculum, card.node)
-        deck = decks[card.node]
-        fields = fields_of(card, crumbs[card.node], (media or {}).get(card.question.location.path, ()))
-        tags = tuple(dict.fromkeys(topic_tags[card.node] + card.question.tags))  # the topic's, then the card's own
-        notes.append(
-            Note(
-                card_id=card.question.id,
-                guid=guid_for(config.id, (card.question.was or (card.question.id,))[0]),
-                notetype=notetype.key,
-                fields=fields,
-                deck=deck,
-                phase=curriculum.section_of(card.node).index,
-                tags=tags,
-                order=order,
-                card=card,
-                content_hash=content_hash(notetype.key, fields, deck.name, tags),
-            )
-        )
+        if card.node not in places:
+            places[card.node] = place_of(config, curriculum, card.node)
+        notes.append(make_note(config, card, places[card.node], order, renderer))
     return tuple(notes)

@@ -9,35 +9,9 @@ golden test pins them). Template text and CSS may change: they update in place.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
-from cardsmith.model import CardType
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    name: str
-    id: int
-    front: str
-    back: str
-
-
-@dataclass(frozen=True, slots=True)
-class NoteType:
-    key: str
-    name: str
-    id: int
-    cloze: bool
-    fields: tuple[Field, ...]
-    templates: tuple[Template, ...]
-    sort_field: int = 0
-
+from cardsmith.model import CardType, NoteType, Template
+from cardsmith.model import NoteField as Field
 
 _TOPIC = '<div class="cs-topic">{{Topic}}</div>\n'
 _EXTRA = '{{#Extra}}<div class="cs-extra">{{Extra}}</div>{{/Extra}}\n'

@@ -1,8 +1,9 @@
 """A static HTML page with every card as Anki would show it: for authors, without Anki (pure).
 
 Each note's cards are rendered from cardsmith's own templates with a small subset of Anki's
-template language: `{{Field}}`, `{{#Field}}…{{/Field}}`, `{{FrontSide}}`, `{{cloze:Text}}` and
-`{{type:Back}}`, which is all cardsmith's note types use.
+template language: `{{Field}}`, `{{#Field}}…{{/Field}}`, `{{FrontSide}}`, `{{cloze:Text}}` (by
+the cloze module, exactly as Anki's filter) and `{{type:Back}}`, which is all cardsmith's note
+types use.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import html
 import re
 
-from cardsmith.exporters.base import BuiltDeck
-from cardsmith.model import Note
-from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
+from cardsmith import cloze
+from cardsmith.model import BuiltDeck, Note, NoteType
 
 _SECTION = re.compile(r"\{\{#([^}]+)\}\}(.*?)\{\{/\1\}\}", re.DOTALL)
 _FIELD = re.compile(r"\{\{([^#/}][^}]*)\}\}")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^}]*?))?\}\}", re.DOTALL)
 
 _PAGE_CSS = """
 body { margin: 0; background: #e5e5ea; font-family: sans-serif; }
@@ -36,19 +35,8 @@ _SCRIPT = (
 )
 
 
-def _cloze(text: str, ordinal: int, answer: bool) -> str:
-    def replace(match: re.Match[str]) -> str:
-        number, body, hint = int(match.group(1)), match.group(2), match.group(3)
-        if number != ordinal:
-            return body
-        shown = body if answer else f"[{hint or '...'}]"
-        return f'<span class="cloze">{shown}</span>'
-
-    return _CLOZE.sub(replace, text)
-
-
 def render_template(template: str, fields: dict[str, str], ordinal: int, answer: bool, front: str = "") -> str:
-    """Fill one of cardsmith's templates the way Anki does."""
+    """Fill one of cardsmith's templates the way Anki does for card `ordinal`."""
 
     def section(match: re.Match[str]) -> str:
         return match.group(2) if fields.get(match.group(1), "").strip() else ""
@@ -58,7 +46,7 @@ def render_template(template: str, fields: dict[str, str], ordinal: int, answer:
         if name == "FrontSide":
             return front
         if name.startswith("cloze:"):
-            return _cloze(fields.get(name[6:], ""), ordinal, answer)
+            return cloze.card_side(fields.get(name[6:], ""), ordinal, question=not answer)
         if name.startswith("type:"):
             if answer:
                 return f'<code id="typeans">{fields.get(name[5:], "")}</code>'
@@ -68,21 +56,15 @@ def render_template(template: str, fields: dict[str, str], ordinal: int, answer:
     return _FIELD.sub(field, _SECTION.sub(section, template))
 
 
-def card_sides(note: Note) -> list[tuple[str, str, str]]:
+def card_sides(note: Note, notetype: NoteType) -> list[tuple[str, str, str]]:
     """(label, question, answer) for every card the note makes in Anki."""
-    notetype: NoteType = NOTETYPES[note.notetype]
-    fields = {f.name: value for f, value in zip(notetype.fields, note.fields, strict=True)}
+    fields = dict(note.fields)
     sides = []
-    if notetype.cloze:
-        ordinals = sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", fields["Text"])})
-        for ordinal in ordinals:
-            template = notetype.templates[0]
-            question = render_template(template.front, fields, ordinal, answer=False)
-            sides.append((f"c{ordinal}", question, render_template(template.back, fields, ordinal, True, question)))
-    else:
-        for template in notetype.templates:
-            question = render_template(template.front, fields, 1, answer=False)
-            sides.append((template.name, question, render_template(template.back, fields, 1, True, question)))
+    for number in note.cards:
+        template = notetype.templates[0 if notetype.cloze else number - 1]
+        label = f"c{number}" if notetype.cloze else template.name
+        question = render_template(template.front, fields, number, answer=False)
+        sides.append((label, question, render_template(template.back, fields, number, True, question)))
     return sides
 
 
@@ -92,7 +74,7 @@ def preview_page(deck: BuiltDeck) -> str:
         '<!doctype html>\n<html lang="ru"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(deck.config.title)} — preview</title>",
-        f"<style>{stylesheet()}{_PAGE_CSS}</style></head><body>",
+        f"<style>{deck.stylesheet}{_PAGE_CSS}</style></head><body>",
         f"<header>{html.escape(deck.config.title)}: {len(deck.notes)} notes"
         '<label><input type="checkbox" id="night"> night mode</label></header>',
     ]
@@ -101,10 +83,10 @@ def preview_page(deck: BuiltDeck) -> str:
         if note.deck.name != current:
             current = note.deck.name
             parts.append(f"<h2>{html.escape(current.replace('::', ' › '))}</h2>")
-        parts.append(f'<div class="note" id="{html.escape(note.card_id)}">')
-        for label, question, answer in card_sides(note):
+        parts.append(f'<div class="note" id="{html.escape(note.id)}">')
+        for label, question, answer in card_sides(note, deck.notetype(note.notetype)):
             for side, body in (("front", question), ("back", answer)):
-                tag = html.escape(f"{note.card_id} · {label} · {side}")
+                tag = html.escape(f"{note.id} · {label} · {side}")
                 parts.append(f'<div class="side card"><div class="label">{tag}</div>{body}</div>')
         parts.append("</div>")
     parts.append(f"<script>{_SCRIPT}</script></body></html>\n")

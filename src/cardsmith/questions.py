@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
 
 import yaml
 
 from cardsmith import sources
-from cardsmith.errors import Location, Problem, error, has_errors, warning
+from cardsmith.errors import Location, Problem, Severity, error, has_errors, warning
 from cardsmith.model import CardType, Question
 from cardsmith.suggest import closest, did_you_mean
 
@@ -95,6 +97,116 @@ def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Pro
     return tuple(questions), problems
 
 
+@dataclass(slots=True)
+class _Reading:
+    """A card while it is read: its keys, the values read so far, and the problems found."""
+
+    path: str
+    where: Location
+    items: dict[str, tuple[yaml.Node, yaml.Node]]
+    values: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, key: str) -> Location:
+        """Where the value of a key starts."""
+        return sources.loc(self.path, self.items[key][1])
+
+
+def _read_texts(card: _Reading) -> None:
+    """Every key is known, and every text key holds text."""
+    for name, (key, value) in card.items.items():
+        if name not in CARD_KEYS:
+            card.problems.append(error(sources.loc(card.path, key), f"unknown key '{name}'{_hint(name)}"))
+        elif name in TEXT_KEYS or name in ("id", "type"):
+            text, found = sources.text_value(card.path, value, name)
+            card.problems.extend(found)
+            if text is not None:
+                card.values[name] = text
+
+
+def _read_id(card: _Reading) -> str:
+    """The card's id: present, not empty, and made of the allowed characters."""
+    card_id = card.values.get("id", "").strip()
+    if "id" not in card.items:
+        card.problems.append(
+            error(card.where, "card has no 'id'; every card needs a unique id (e.g. id: list-slicing)")
+        )
+    elif "id" in card.values and not card_id:
+        card.problems.append(error(card.at("id"), "'id' is empty"))
+    elif card_id and not ID_PATTERN.fullmatch(card_id):
+        card.problems.append(
+            error(card.at("id"), f"id '{card_id}' may use only letters, digits, '-', '_' and '.' (e.g. list-slicing)")
+        )
+    return card_id
+
+
+def _read_type(card: _Reading) -> CardType | None:
+    """The card type, basic when absent; None when it is not one of the four."""
+    if "type" not in card.values:
+        return CardType.BASIC
+    try:
+        return CardType(card.values["type"].strip())
+    except ValueError:
+        names = [t.value for t in CardType]
+        card.problems.append(
+            error(
+                card.at("type"),
+                f"unknown card type '{card.values['type']}'{did_you_mean(card.values['type'], names)}; "
+                f"use one of: {', '.join(names)}",
+            )
+        )
+        return None
+
+
+def _check_fields_of_type(card: _Reading, card_type: CardType, card_id: str) -> None:
+    """The text keys the card type needs are there and not empty; the ones it cannot have are not."""
+    for name in REQUIRED[card_type]:
+        if name not in card.items:
+            card.problems.append(error(card.where, f"{card_type.value} card '{card_id}' has no '{name}'"))
+        elif name in card.values and not card.values[name].strip():
+            card.problems.append(error(card.at(name), f"'{name}' is empty"))
+    for name in FORBIDDEN[card_type]:
+        if name in card.items:
+            hint = (
+                "use 'text' with {{c1::…}}"
+                if card_type is CardType.CLOZE
+                else "'text' is for cloze cards (type: cloze)"
+            )
+            card.problems.append(
+                error(sources.loc(card.path, card.items[name][0]), f"a {card_type.value} card has no '{name}'; {hint}")
+            )
+
+
+def _check_typed_answer(card: _Reading) -> None:
+    """A type-in answer is one line of plain text, compared character for character."""
+    answer = card.values.get("a", "")
+    if "\n" in answer.strip():
+        card.problems.append(
+            error(
+                card.at("a"),
+                "a type-in answer must be one line: the exact text to type (put explanations in 'extra')",
+            )
+        )
+    elif any(mark in answer for mark in ("`", "**")):
+        card.problems.append(
+            warning(
+                card.at("a"),
+                "a type-in answer is compared with what the learner types, character for character, and is not "
+                "Markdown: the learner would have to type the ` or ** too",
+            )
+        )
+
+
+def _read_topic(card: _Reading, default: tuple[str, Location] | None, card_id: str) -> tuple[str, Location]:
+    """The card's own topic, or the file's."""
+    if "topic" in card.values:
+        return card.values["topic"], card.at("topic")
+    if default is not None:
+        return default
+    card.problems.append(error(card.where, f"card '{card_id}' has no 'topic' and the file sets no default 'topic:'"))
+    return "", card.where
+
+
 def _load_card(
     path: str, node: yaml.Node, default_topic: tuple[str, Location] | None
 ) -> tuple[Question | None, list[Problem]]:
@@ -102,107 +214,39 @@ def _load_card(
     if not isinstance(node, yaml.MappingNode):
         return None, [error(where, f"a card must be a mapping (id: …, q: …, a: …), not {sources.describe(node)}")]
     items, problems = sources.mapping_items(path, node)
-    values: dict[str, str] = {}
-    for name, (key, value) in items.items():
-        if name not in CARD_KEYS:
-            problems.append(error(sources.loc(path, key), f"unknown key '{name}'{_hint(name)}"))
-        elif name in TEXT_KEYS or name in ("id", "type"):
-            text, found = sources.text_value(path, value, name)
-            problems += found
-            if text is not None:
-                values[name] = text
-
-    card_id = values.get("id", "").strip()
-    if "id" not in items:
-        problems.append(error(where, "card has no 'id'; every card needs a unique id (e.g. id: list-slicing)"))
-    elif "id" in values and not card_id:
-        problems.append(error(sources.loc(path, items["id"][1]), "'id' is empty"))
-    elif card_id and not ID_PATTERN.fullmatch(card_id):
-        problems.append(
-            error(
-                sources.loc(path, items["id"][1]),
-                f"id '{card_id}' may use only letters, digits, '-', '_' and '.' (e.g. list-slicing)",
-            )
-        )
-
-    card_type: CardType | None = CardType.BASIC
-    if "type" in values:
-        try:
-            card_type = CardType(values["type"].strip())
-        except ValueError:
-            card_type = None
-            names = [t.value for t in CardType]
-            problems.append(
-                error(
-                    sources.loc(path, items["type"][1]),
-                    f"unknown card type '{values['type']}'{did_you_mean(values['type'], names)}; "
-                    f"use one of: {', '.join(names)}",
-                )
-            )
+    card = _Reading(path, where, items, problems=problems)
+    _read_texts(card)
+    card_id = _read_id(card)
+    card_type = _read_type(card)
     if card_type is not None:
-        for name in REQUIRED[card_type]:
-            if name not in items:
-                problems.append(error(where, f"{card_type.value} card '{card_id}' has no '{name}'"))
-            elif name in values and not values[name].strip():
-                problems.append(error(sources.loc(path, items[name][1]), f"'{name}' is empty"))
-        for name in FORBIDDEN[card_type]:
-            if name in items:
-                hint = (
-                    "use 'text' with {{c1::…}}"
-                    if card_type is CardType.CLOZE
-                    else "'text' is for cloze cards (type: cloze)"
-                )
-                problems.append(
-                    error(sources.loc(path, items[name][0]), f"a {card_type.value} card has no '{name}'; {hint}")
-                )
-    if card_type is CardType.TYPE_IN and "\n" in values.get("a", "").strip():
-        problems.append(
-            error(
-                sources.loc(path, items["a"][1]),
-                "a type-in answer must be one line: the exact text to type (put explanations in 'extra')",
-            )
-        )
-    elif card_type is CardType.TYPE_IN and any(mark in values.get("a", "") for mark in ("`", "**")):
-        problems.append(
-            warning(
-                sources.loc(path, items["a"][1]),
-                "a type-in answer is compared with what the learner types, character for character, and is not "
-                "Markdown: the learner would have to type the ` or ** too",
-            )
-        )
-
+        _check_fields_of_type(card, card_type, card_id)
+    if card_type is CardType.TYPE_IN:
+        _check_typed_answer(card)
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")
-    problems += found
-    was, found = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
-    problems += found
-
-    if "topic" in values:
-        topic, topic_location = values["topic"], sources.loc(path, items["topic"][1])
-    elif default_topic is not None:
-        topic, topic_location = default_topic
-    else:
-        topic, topic_location = "", where
-        problems.append(error(where, f"card '{card_id}' has no 'topic' and the file sets no default 'topic:'"))
-
-    if has_errors(problems) or card_type is None:
-        return None, problems
-    return (
-        Question(
-            id=card_id,
-            type=card_type,
-            topic=topic,
-            location=where,
-            topic_location=topic_location,
-            q=values.get("q", ""),
-            a=values.get("a", ""),
-            text=values.get("text", ""),
-            extra=values.get("extra", ""),
-            tags=tags,
-            was=was,
-            key_locations=tuple((name, sources.loc(path, value)) for name, (_, value) in items.items()),
-        ),
-        problems,
+    was, found_was = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
+    card.problems += found + found_was
+    topic, topic_location = _read_topic(card, default_topic, card_id)
+    if has_errors(card.problems) or card_type is None:
+        return None, card.problems
+    positions = tuple(
+        (name, value.start_mark.line + 1, value.start_mark.column + 1) for name, (_, value) in items.items()
     )
+    values = card.values
+    question = Question(
+        id=card_id,
+        type=card_type,
+        topic=topic,
+        location=where,
+        topic_location=topic_location,
+        q=values.get("q", ""),
+        a=values.get("a", ""),
+        text=values.get("text", ""),
+        extra=values.get("extra", ""),
+        tags=tags,
+        was=was,
+        positions=positions,
+    )
+    return question, card.problems
 
 
 def _hint(name: str) -> str:
@@ -235,3 +279,67 @@ def _string_list(
             continue
         values.append(text)
     return tuple(values), problems
+
+
+# --- The parsed-file cache: questions and problems as JSON ----------------------------------------
+
+
+def encode(questions: tuple[Question, ...], problems: list[Problem]) -> str:
+    """A question file's result as JSON, for the cache (decode gives it back)."""
+
+    def where(location: Location) -> list[object]:
+        return [location.path, location.line, location.col]
+
+    return json.dumps(
+        {
+            "questions": [
+                [
+                    q.id,
+                    q.type.value,
+                    q.topic,
+                    where(q.location),
+                    where(q.topic_location),
+                    q.q,
+                    q.a,
+                    q.text,
+                    q.extra,
+                    list(q.tags),
+                    list(q.was),
+                    [list(p) for p in q.positions],
+                ]
+                for q in questions
+            ],
+            "problems": [[p.severity.value, *where(p.location), p.message] for p in problems],
+        },
+        ensure_ascii=False,
+    )
+
+
+def decode(text: str) -> tuple[tuple[Question, ...], list[Problem]]:
+    """A cached result; ValueError if it is not what `encode` writes (the file is then parsed again)."""
+    try:
+        data = json.loads(text)
+        questions = tuple(
+            Question(
+                id=str(card_id),
+                type=CardType(kind),
+                topic=str(topic),
+                location=Location(*where),
+                topic_location=Location(*topic_where),
+                q=str(q),
+                a=str(a),
+                text=str(body),
+                extra=str(extra),
+                tags=tuple(map(str, tags)),
+                was=tuple(map(str, was)),
+                positions=tuple((str(name), int(line), int(col)) for name, line, col in positions),
+            )
+            for card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions in data["questions"]
+        )
+        problems = [
+            Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
+            for severity, path, line, col, message in data["problems"]
+        ]
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a cached question file: {exc}") from None
+    return questions, problems

@@ -1,26 +1,29 @@
-"""Markdown to the HTML that goes into note fields (pure, cached per distinct text).
+"""Markdown to the HTML that goes into note fields: one parser, and a renderer that remembers.
 
 Raw HTML is off: card text from a study group is untrusted, so `<script>` comes out as text.
 Fenced code is highlighted by Pygments with CSS classes (the stylesheet is in notetypes.py),
 and `\\( \\)` / `\\[ \\]` math is passed through for Anki's MathJax.
+
+Rendering is pure, so a `Renderer` gives back a field it (or an earlier build, through its
+Memo) has rendered before, and renders a large batch of new fields on every core.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import json
 import re
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.texmath import texmath_plugin
 
-CLOZE_MARK = re.compile(r"\{\{c\d+::")
+from cardsmith import cloze
+from cardsmith.memo import Memo, key_of
+
+Media = tuple[tuple[str, str], ...]  # image source as written -> packaged file name
 PARALLEL_FROM = 400  # below this many new fields, starting worker processes costs more than it saves
 
 
@@ -49,7 +52,7 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 
     name = lang.strip().split()[0].lower() if lang.strip() else ""
     css_lang = f' class="language-{html.escape(name)}"' if name else ""
-    lexer = _lexer(name) if name and not CLOZE_MARK.search(code) else None
+    lexer = _lexer(name) if name and not cloze.has_marks(code) else None
     if lexer is not None:
         body = highlight(code, lexer, _formatter())
         return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>\n'
@@ -65,7 +68,7 @@ def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
 
 
 def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    """Point an image at its packaged media file (the build checked and flattened the name)."""
+    """Point an image at its packaged media file (loading checked and flattened the name)."""
     token = tokens[idx]
     src = token.attrGet("src")
     if isinstance(src, str) and src in env.get("media", {}):
@@ -86,76 +89,54 @@ def markdown() -> MarkdownIt:
     return md
 
 
-# Renders by content: seeded from the previous build's cache (build.py keeps it on disk), and
-# filled as fields are rendered, so an unchanged card is never rendered twice.
-_known: dict[str, str] = {}
-_used: dict[str, str] = {}
+def render_markdown(text: str, media: Media = ()) -> str:
+    """Render a Markdown field to HTML; `media` maps image sources to the packaged file names."""
+    if not text.strip():
+        return ""
+    rendered: str = markdown().render(text.strip(), {"media": dict(media)})
+    return rendered.strip()
 
 
-@functools.cache
-def _salt() -> bytes:
-    """What else decides a render: this module's code and the versions of the libraries."""
-    from importlib.metadata import version
-
-    versions = [version(name) for name in ("markdown-it-py", "mdit-py-plugins", "Pygments")]
-    return hashlib.sha256(Path(__file__).read_bytes() + repr(versions).encode()).digest()
-
-
-def cache_key(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
-    """The key of a render: a hash of the text, its media names and the renderer itself."""
-    blob = _salt() + json.dumps([text, media], ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()
-
-
-def seed(renders: dict[str, str]) -> None:
-    """Start a build: earlier renders (by cache_key) are available and none counts as used yet."""
-    _known.update(_used)
-    _known.update(renders)
-    _used.clear()
-
-
-def used() -> dict[str, str]:
-    """Every render this process asked for, by cache_key: what the next build's cache needs."""
-    return dict(_used)
-
-
-def _render_batch(batch: list[tuple[str, tuple[tuple[str, str], ...]]]) -> list[str]:
+def _render_batch(batch: list[tuple[str, Media]]) -> list[str]:
     return [render_markdown(text, media) for text, media in batch]
 
 
-def prerender(fields: list[tuple[str, tuple[tuple[str, str], ...]]], workers: int) -> int:
-    """Render the fields not rendered before on several cores; return how many that was.
+class Renderer:
+    """Renders note fields through a Memo: an unchanged field is never rendered twice."""
 
-    Rendering is pure, so workers can share a cold build (DESIGN §3); the results are then
-    known here, and the build itself renders nothing again.
-    """
-    from concurrent.futures import ProcessPoolExecutor
+    def __init__(self, memo: Memo, workers: int = 1) -> None:
+        self.memo = memo
+        self.workers = workers
 
-    pending = list(dict.fromkeys((t, m) for t, m in fields if t.strip() and cache_key(t, m) not in _known))
-    if workers < 2 or len(pending) < PARALLEL_FROM:
-        return 0
-    size = -(-len(pending) // (workers * 4))
-    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for batch, results in zip(batches, pool.map(_render_batch, batches), strict=True):
-            _known.update((cache_key(t, m), html) for (t, m), html in zip(batch, results, strict=True))
-    return len(pending)
+    def html(self, text: str, media: Media = ()) -> str:
+        """The HTML of a Markdown field."""
+        if not text.strip():
+            return ""
+        return self.memo(render_markdown, text, media)
 
+    def prepare(self, fields: Iterable[tuple[str, Media]]) -> int:
+        """Render the fields not rendered before on several cores, if there are enough; return how many.
 
-def render_markdown(text: str, media: tuple[tuple[str, str], ...] = ()) -> str:
-    """Render a Markdown field to HTML (each distinct text is rendered once).
+        The results go into the memo, so the build itself renders nothing again.
+        """
+        from concurrent.futures import ProcessPoolExecutor
 
-    `media` maps image sources as written to the flat names of the packaged files.
-    """
-    if not text.strip():
-        return ""
-    key = cache_key(text, media)
-    html = _used.get(key) or _known.get(key)
-    if html is None:
-        rendered: str = markdown().render(text.strip(), {"media": dict(media)})
-        html = rendered.strip()
-    _used[key] = html
-    return html
+        pending: dict[bytes, tuple[str, Media]] = {}
+        for text, media in fields:
+            if text.strip():
+                key = key_of(render_markdown, (text, media))
+                if key not in pending and not self.memo.knows(key):
+                    pending[key] = (text, media)
+        if self.workers < 2 or len(pending) < PARALLEL_FROM:
+            return 0
+        keys, work = list(pending), list(pending.values())
+        size = -(-len(work) // (self.workers * 4))
+        batches = [work[i : i + size] for i in range(0, len(work), size)]
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            results = [html for rendered in pool.map(_render_batch, batches) for html in rendered]
+        for key, value in zip(keys, results, strict=True):
+            self.memo.add(key, value)
+        return len(work)
 
 
 def render_plain(text: str) -> str:
@@ -163,8 +144,18 @@ def render_plain(text: str) -> str:
     return html.escape(text.strip(), quote=False)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~=:])")
+
+
+def plain_as_markdown(text: str) -> str:
+    """Plain text as Markdown that shows exactly that text (a type-in answer is plain text)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
+
+
 def media_references(text: str) -> tuple[str, ...]:
     """The image sources a Markdown field refers to, in order."""
+    if "](" not in text:
+        return ()
     found: list[str] = []
     for token in markdown().parse(text):
         for child in token.children or ():

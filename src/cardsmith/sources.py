@@ -32,8 +32,8 @@ class Text:
     text: str
 
 
-def read_text(path: Path, shown: str) -> tuple[Text | None, list[Problem]]:
-    """Read a UTF-8 file (a BOM is accepted); report size and encoding problems with a location."""
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """Read a source file, refusing one over the size limit before reading it."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -44,9 +44,16 @@ def read_text(path: Path, shown: str) -> tuple[Text | None, list[Problem]]:
                     "(split it into several files)",
                 )
             ]
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [error(Location(shown), f"cannot read file: {exc.strerror or exc}")]
+
+
+def read_text(path: Path, shown: str) -> tuple[Text | None, list[Problem]]:
+    """Read a UTF-8 file (a BOM is accepted); report size and encoding problems with a location."""
+    data, problems = read_bytes(path, shown)
+    if data is None:
+        return None, problems
     return decode(data, shown)
 
 

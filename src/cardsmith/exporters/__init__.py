@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from cardsmith.exporters.base import BuiltDeck, Exporter
+from cardsmith.exporters.base import Exporter, Output, export
 
 # name -> (module, class); adding a format is one module and one line here
 REGISTRY: dict[str, tuple[str, str]] = {
@@ -30,4 +30,4 @@ def get_exporter(name: str) -> Exporter:
     return exporter
 
 
-__all__ = ["NAMES", "REGISTRY", "BuiltDeck", "Exporter", "get_exporter"]
+__all__ = ["NAMES", "REGISTRY", "Exporter", "Output", "export", "get_exporter"]

@@ -7,8 +7,8 @@ an existing note"). The note types must already be in the collection: import one
 
 from __future__ import annotations
 
-from cardsmith.exporters.base import BuiltDeck
-from cardsmith.notetypes import NOTETYPES
+from cardsmith.exporters.base import Convert, Output
+from cardsmith.model import BuiltDeck
 
 # Anki reads the headers only while lines start with `#`, so they come first, `#separator`
 # before anything else (rslib import_export/text/csv/metadata.rs). `#if matches` is set because
@@ -50,14 +50,18 @@ class AnkiCsvExporter:
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
         return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
         # Anki takes the column count from the first row and truncates longer rows when the
         # note type varies per row (ankitects/anki#4417), so every row is padded to the widest
         # note type; extra columns are ignored.
-        width = max(len(notetype.fields) for notetype in NOTETYPES.values())
+        width = max(len(notetype.fields) for notetype in deck.notetypes)
+        names = {notetype.key: notetype.name for notetype in deck.notetypes}
         lines = list(HEADER)
-        for note in deck.notes:
-            fields = list(note.fields) + [""] * (width - len(note.fields))
-            meta = [note.guid, NOTETYPES[note.notetype].name, note.deck.name, " ".join(note.tags)]
+        for note in output.notes:
+            fields = list(note.values) + [""] * (width - len(note.fields))
+            meta = [note.guid, names[note.notetype], note.deck.name, " ".join(note.tags)]
             lines.append("\t".join(quote(value) for value in meta + fields))
-        return {file_name(deck): ("\n".join(lines) + "\n").encode("utf-8")}
+        return ("\n".join(lines) + "\n").encode("utf-8")

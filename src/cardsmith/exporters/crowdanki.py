@@ -20,9 +20,8 @@ import re
 import uuid
 from typing import Any
 
-from cardsmith.exporters.base import BuiltDeck
-from cardsmith.model import Note
-from cardsmith.notetypes import NOTETYPES, NoteType, stylesheet
+from cardsmith.exporters.base import Convert, Output, deck_tree, media_of
+from cardsmith.model import BuiltDeck, Note, NoteType
 
 NAMESPACE = uuid.UUID("5f0c6b1e-7a35-4d0e-9a57-0c2f1d8e6b41")  # cardsmith's CrowdAnki namespace
 LATEX_PRE = (
@@ -50,12 +49,12 @@ def _field_refs(template: str, notetype: NoteType) -> list[int]:
     return [i for i, field in enumerate(notetype.fields) if field.name in names]
 
 
-def note_model(notetype: NoteType) -> dict[str, Any]:
+def note_model(notetype: NoteType, css: str) -> dict[str, Any]:
     """A note type as a complete Anki model dict, as CrowdAnki exports it."""
     return {
         "__type__": "NoteModel",
         "crowdanki_uuid": model_uuid(notetype),
-        "css": stylesheet(),
+        "css": css,
         "flds": [
             {
                 "collapsed": False,
@@ -102,19 +101,19 @@ def note_model(notetype: NoteType) -> dict[str, Any]:
     }
 
 
-def _note(note: Note) -> dict[str, Any]:
+def _note(note: Note, notetype: NoteType) -> dict[str, Any]:
     return {
         "__type__": "Note",
         "data": "",
-        "fields": list(note.fields),
+        "fields": list(note.values),
         "flags": 0,
         "guid": note.guid,
-        "note_model_uuid": model_uuid(NOTETYPES[note.notetype]),
+        "note_model_uuid": model_uuid(notetype),
         "tags": list(note.tags),
     }
 
 
-def deck_json(deck: BuiltDeck) -> dict[str, Any]:
+def deck_json(deck: BuiltDeck, notes: tuple[Note, ...] | None = None) -> dict[str, Any]:
     """The root deck with its children (phases, then weeks) and the notes in curriculum order."""
     config_uuid = stable_uuid("deckconfig", deck.config.id)
 
@@ -131,19 +130,17 @@ def deck_json(deck: BuiltDeck) -> dict[str, Any]:
             "notes": [],
         }
 
-    title = deck.notes[0].deck.parts[0] if deck.notes else deck.config.title
+    notes = deck.notes if notes is None else notes
+    title = notes[0].deck.parts[0] if notes else deck.config.title
     root = new_deck((title,))
-    decks: dict[tuple[str, ...], dict[str, Any]] = {}
-    for note in deck.notes:
-        parts = note.deck.parts
-        for depth in range(2, len(parts) + 1):
-            if parts[:depth] not in decks:
-                decks[parts[:depth]] = new_deck(parts[:depth])
-                parent = decks.get(parts[: depth - 1], root)
-                parent["children"].append(decks[parts[:depth]])
-        decks.get(parts, root)["notes"].append(_note(note))
-    used = sorted({note.notetype for note in deck.notes})
-    root["note_models"] = [note_model(NOTETYPES[key]) for key in used]
+    decks: dict[tuple[str, ...], dict[str, Any]] = {(title,): root}
+    for d in deck_tree(notes)[1:]:
+        decks[d.parts] = new_deck(d.parts)
+        decks[d.parts[:-1]]["children"].append(decks[d.parts])
+    for note in notes:
+        decks[note.deck.parts]["notes"].append(_note(note, deck.notetype(note.notetype)))
+    used = sorted({note.notetype for note in notes})
+    root["note_models"] = [note_model(deck.notetype(key), deck.stylesheet) for key in used]
     # Only a name: CrowdAnki creates the preset from Anki's defaults and updates just the keys
     # given, so a learner's own settings in it survive a re-import.
     root["deck_configurations"] = [{"__type__": "DeckConfig", "crowdanki_uuid": config_uuid, "name": deck.config.title}]
@@ -159,9 +156,13 @@ class CrowdAnkiExporter:
         # Media have content-hashed names: an image that changed leaves its old file behind.
         return (f"{folder(deck)}/deck.json", f"{folder(deck)}/media/*")
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
-        # CrowdAnki's own serialisation settings, so its re-exports diff cleanly against ours.
-        text = json.dumps(deck_json(deck), sort_keys=True, indent=4, ensure_ascii=False) + "\n"
-        out = {f"{folder(deck)}/deck.json": text.encode("utf-8")}
-        out.update({f"{folder(deck)}/media/{name}": data for name, data in deck.media})
-        return out
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        media = tuple(Output(f"{folder(deck)}/media/{name}", (), (name,)) for name, _ in deck.media)
+        return (Output(f"{folder(deck)}/deck.json", deck.notes, media_of(deck.notes)), *media)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
+        if output.name.endswith("/deck.json"):
+            # CrowdAnki's own serialisation settings, so its re-exports diff cleanly against ours.
+            text = json.dumps(deck_json(deck, output.notes), sort_keys=True, indent=4, ensure_ascii=False) + "\n"
+            return text.encode("utf-8")
+        return next(data for name, data in deck.media if name in output.media)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 
 from cardsmith.exporters import text
-from cardsmith.exporters.base import BuiltDeck
+from cardsmith.exporters.base import Convert, Output
+from cardsmith.model import BuiltDeck, Sides
 
 EMPTY = "<br>"  # what Mnemosyne's own exporter writes for an empty field
 
@@ -21,13 +22,17 @@ def _blank(hint: str) -> str:
     return html.escape(text.blank_label(hint), quote=False)
 
 
-def front_back(note_sides: text.Sides) -> tuple[str, str]:
+def front_back(sides: Sides, convert: Convert) -> tuple[str, str]:
     """Front and back as one-line HTML; the extra explanation follows the answer after a rule."""
-    front = text.fill_blanks(text.to_html(note_sides.front), _blank)
-    back = text.to_html(note_sides.back)
-    if note_sides.extra:
-        back += "<hr>" + text.to_html(note_sides.extra)
+    front = text.fill_blanks(convert(text.to_html, sides.front), _blank)
+    back = convert(text.to_html, sides.back)
+    if sides.extra:
+        back += "<hr>" + convert(text.to_html, sides.extra)
     return front or EMPTY, back or EMPTY
+
+
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}-mnemosyne.txt"
 
 
 class MnemosyneExporter:
@@ -35,8 +40,11 @@ class MnemosyneExporter:
     description = "Mnemosyne tab-separated import (front<TAB>back, HTML)"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}-mnemosyne.txt",)
+        return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
-        lines = ["\t".join(front_back(text.sides(note))) for note in deck.notes]
-        return {f"{deck.config.id}-mnemosyne.txt": ("\n".join(lines) + "\n").encode("utf-8")}
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
+        lines = ["\t".join(front_back(note.sides, convert)) for note in output.notes]
+        return ("\n".join(lines) + "\n").encode("utf-8")

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from cardsmith.exporters import text
-from cardsmith.exporters.base import BuiltDeck, deterministic_zip
-from cardsmith.model import Note
+from cardsmith.exporters.base import Convert, Output, deck_tree, deterministic_zip
+from cardsmith.model import BuiltDeck, Note
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _LETTERS = _ALPHABET[10:]
@@ -45,11 +46,12 @@ def edn_string(value: str) -> str:
     return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
 
 
-def _content(note: Note, media: frozenset[str]) -> str:
-    images = {src: name for src, name in text.image_files(note).items() if name in media}
+def _rewrite(value: str, images: tuple[tuple[str, str], ...]) -> str:
+    """A side's Markdown as Mochi shows it literally, images pointing at the attachments."""
+    attachments = dict(images)
 
     def attachment(src: str) -> str:
-        return f"@media/{images[src]}" if src in images else src
+        return f"@media/{attachments[src]}" if src in attachments else src
 
     def prose(chunk: str) -> str:
         # cardsmith shows card text literally (raw HTML off); in Mochi `#tag` makes a tag [3p] and
@@ -60,25 +62,26 @@ def _content(note: Note, media: frozenset[str]) -> str:
         lines = ["***" if _SIDE_RULE.fullmatch(line) else line for line in chunk.split("\n")]
         return text.fill_blanks("\n".join(lines), lambda hint: "\\" + text.blank_label(hint))
 
-    def markdown(value: str) -> str:
-        return text.rewrite_markdown(value, prose, text.fill_blanks, lambda block: text.fill_blanks(block.source))
-
-    sides = text.sides(note)
-    back = markdown(sides.back) + ("\n\n" + markdown(sides.extra) if sides.extra else "")
-    return markdown(sides.front) + SIDES + back
+    return text.rewrite_markdown(value, prose, text.fill_blanks, lambda block: text.fill_blanks(block.source))
 
 
-def data_edn(deck: BuiltDeck) -> str:
+def _content(note: Note, media: frozenset[str], convert: Convert) -> str:
+    images = tuple((src, name) for src, name in note.media if name in media)
+    sides = note.sides
+    back = convert(_rewrite, sides.back, images)
+    if sides.extra:
+        back += "\n\n" + convert(_rewrite, sides.extra, images)
+    return convert(_rewrite, sides.front, images) + SIDES + back
+
+
+def data_edn(deck: BuiltDeck, notes: tuple[Note, ...], convert: Convert) -> str:
     """The `data.edn` of the deck: every deck with its parent, cards in curriculum order."""
     media = frozenset(name for name, _ in deck.media)
-    cards: dict[tuple[str, ...], list[str]] = {}
-    for note in deck.notes:
-        parts = note.deck.parts
-        for depth in range(1, len(parts)):
-            cards.setdefault(parts[:depth], [])
-        cards.setdefault(parts, []).append(
+    cards: dict[tuple[str, ...], list[str]] = {d.parts: [] for d in deck_tree(notes)}
+    for note in notes:
+        cards[note.deck.parts].append(
             f"{{:id :{mochi_id('card', note.guid)} :pos {edn_string(f'{note.order:06d}')} "
-            f":content {edn_string(_content(note, media))}}}"
+            f":content {edn_string(_content(note, media, convert))}}}"
         )
     decks = []
     for parts, entries in cards.items():
@@ -91,14 +94,21 @@ def data_edn(deck: BuiltDeck) -> str:
     return "{:version 2\n :decks\n [" + "\n  ".join(decks) + "]}\n"
 
 
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}.mochi"
+
+
 class MochiExporter:
     name = "mochi"
     description = "Mochi .mochi file (data.edn, decks per phase and week)"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}.mochi",)
+        return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
-        members = {"data.edn": data_edn(deck).encode("utf-8")}
-        members.update(deck.media)
-        return {f"{deck.config.id}.mochi": deterministic_zip(members)}
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes, tuple(name for name, _ in deck.media)),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
+        members: dict[str, bytes | Path] = {"data.edn": data_edn(deck, output.notes, convert).encode("utf-8")}
+        members.update((name, data) for name, data in deck.media if name in output.media)
+        return deterministic_zip(members)

@@ -23,8 +23,8 @@ import html
 import re
 
 from cardsmith.exporters import text
-from cardsmith.exporters.base import BuiltDeck
-from cardsmith.model import CardType, Deck, Note
+from cardsmith.exporters.base import Convert, Output
+from cardsmith.model import BuiltDeck, Deck, Note
 
 TAG_ROOT = "#flashcards"
 _DOUBLED = re.compile(r"([:=%\[])(?=\1)")  # the first of `::`, `==`, `%%`, `[[`
@@ -92,15 +92,24 @@ def card_lines(markdown: str) -> list[str]:
     return lines
 
 
-def card(note: Note) -> str:
+def card_text(markdown: str) -> str:
+    """`card_lines` as one string (what `convert` remembers)."""
+    return "\n".join(card_lines(markdown))
+
+
+def card(note: Note, convert: Convert) -> str:
     """One multi-line card: question, `?` (or `??`), answer, and the extra after a rule."""
-    sides = text.sides(note)
-    separator = "??" if note.card.question.type is CardType.REVERSED else "?"
-    lines = [*card_lines(sides.front), separator, *card_lines(sides.back)]
+    sides = note.sides
+    separator = "??" if note.notetype == "reversed" else "?"
+    parts = [convert(card_text, sides.front), separator, convert(card_text, sides.back)]
     if sides.extra:
         # `***` rather than `---`, which after a paragraph line would be a heading underline.
-        lines += ["***", *card_lines(sides.extra)]
-    return "\n".join(lines)
+        parts += ["***", convert(card_text, sides.extra)]
+    return "\n".join(part for part in parts if part)
+
+
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}-obsidian.md"
 
 
 class ObsidianExporter:
@@ -108,17 +117,20 @@ class ObsidianExporter:
     description = "Obsidian Spaced Repetition plugin: Markdown with #flashcards deck tags"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}-obsidian.md",)
+        return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
         parts = [
             f"# {deck.config.title}",
             "<!-- Written by cardsmith from the deck's sources; a rebuild replaces this file. -->",
         ]
         current: Deck | None = None
-        for note in deck.notes:
+        for note in output.notes:
             if note.deck != current:
                 current = note.deck
                 parts += [f"## {_prose(' › '.join(current.parts[1:]))}", deck_tag(deck.config.id, current)]
-            parts.append(card(note))
-        return {f"{deck.config.id}-obsidian.md": ("\n\n".join(parts) + "\n").encode("utf-8")}
+            parts.append(card(note, convert))
+        return ("\n\n".join(parts) + "\n").encode("utf-8")

@@ -10,17 +10,22 @@ import csv
 import io
 
 from cardsmith.exporters import text
-from cardsmith.exporters.base import BuiltDeck
+from cardsmith.exporters.base import Convert, Output
+from cardsmith.model import BuiltDeck, Sides
 
 COLUMNS = ("id", "front", "back", "tags", "deck")
 
 
-def front_back(note_sides: text.Sides) -> tuple[str, str]:
+def front_back(sides: Sides, convert: Convert) -> tuple[str, str]:
     """Plain-text front and back; the extra explanation follows the answer after a blank line."""
-    front = text.fill_blanks(text.to_plain(note_sides.front))
-    back = text.to_plain(note_sides.back)
-    extra = text.to_plain(note_sides.extra)
+    front = text.fill_blanks(convert(text.to_plain, sides.front))
+    back = convert(text.to_plain, sides.back)
+    extra = convert(text.to_plain, sides.extra)
     return front, back + ("\n\n" + extra if extra else "")
+
+
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}.csv"
 
 
 class CsvExporter:
@@ -28,13 +33,16 @@ class CsvExporter:
     description = "Plain CSV (id, front, back, tags, deck) for spreadsheets and generic importers"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}.csv",)
+        return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        for note in deck.notes:
-            front, back = front_back(text.sides(note))
-            writer.writerow((note.card_id, front, back, " ".join(note.tags), note.deck.name))
-        return {f"{deck.config.id}.csv": buffer.getvalue().encode("utf-8")}
+        for note in output.notes:
+            front, back = front_back(note.sides, convert)
+            writer.writerow((note.id, front, back, " ".join(note.tags), note.deck.name))
+        return buffer.getvalue().encode("utf-8")

@@ -8,14 +8,19 @@ There are no ids: every import makes new terms.
 from __future__ import annotations
 
 from cardsmith.exporters import text
-from cardsmith.exporters.base import BuiltDeck
+from cardsmith.exporters.base import Convert, Output
 from cardsmith.exporters.plain_csv import front_back
+from cardsmith.model import BuiltDeck, Sides
 
 
-def line(note_sides: text.Sides) -> str:
+def line(sides: Sides, convert: Convert) -> str:
     """One card: term, tab, definition."""
-    front, back = front_back(note_sides)
+    front, back = front_back(sides, convert)
     return text.flatten_lines(front) + "\t" + text.flatten_lines(back)
+
+
+def file_name(deck: BuiltDeck) -> str:
+    return f"{deck.config.id}-quizlet.txt"
 
 
 class QuizletExporter:
@@ -23,8 +28,11 @@ class QuizletExporter:
     description = "Quizlet import text (term<TAB>definition, one card per line)"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
-        return (f"{deck.config.id}-quizlet.txt",)
+        return (file_name(deck),)
 
-    def export(self, deck: BuiltDeck) -> dict[str, bytes]:
-        lines = [line(text.sides(note)) for note in deck.notes]
-        return {f"{deck.config.id}-quizlet.txt": ("\n".join(lines) + "\n").encode("utf-8")}
+    def outputs(self, deck: BuiltDeck) -> tuple[Output, ...]:
+        return (Output(file_name(deck), deck.notes),)
+
+    def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
+        lines = [line(note.sides, convert) for note in output.notes]
+        return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,13 +1,16 @@
-"""What the text exporters share: a note's sides as Markdown, and Markdown as plain text or simple HTML.
+"""What the text exporters share: Markdown as plain text or simple HTML, and rewriting around code.
 
 The Anki exporters use the rendered HTML fields; the other apps get the author's Markdown (Mochi,
-Obsidian), plain text (CSV, Quizlet) or plain HTML without Pygments spans (Mnemosyne). Apps
-without clozes get one card per cloze note: the front with every deletion shown as `[...]` (or
-`[hint]`) and the back with the answers filled in.
+Obsidian), plain text (CSV, Quizlet) or plain HTML without Pygments spans (Mnemosyne), from each
+note's `sides`. Apps without clozes get one card per cloze note: the front with every deletion as
+a blank and the back with the answers (cloze.hide_all, cloze.reveal_all).
 
-Blanks are carried through Markdown processing as private-use characters and replaced at the end,
-so that a `[...]` never turns into a Markdown link (`[...](x)`) and each format can write it the
-way it needs (escaped outside code, literal inside code).
+Blanks are carried through Markdown processing as private-use characters and replaced at the end
+(`fill_blanks`), so that a `[...]` never turns into a Markdown link (`[...](x)`) and each format
+can write it the way it needs (escaped outside code, literal inside code).
+
+Every conversion here is a pure function of its text: exporters call them through `convert`, so
+that a field that did not change is not converted again.
 """
 
 from __future__ import annotations
@@ -23,137 +26,20 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.texmath import texmath_plugin
 
-from cardsmith import render
-from cardsmith.model import CardType, Note
+from cardsmith.cloze import blank_label, fill_blanks
+from cardsmith.model import BLANK_OPEN
 
-BLANK_OPEN = "\ue000"
-BLANK_CLOSE = "\ue001"
-BLANK = re.compile(f"{BLANK_OPEN}(.*?){BLANK_CLOSE}", re.DOTALL)
-
-_CLOZE_TOKEN = re.compile(r"\{\{c\d+::|::|\}\}")
-
-
-@dataclass(frozen=True, slots=True)
-class Sides:
-    """A note as question and answer in Markdown; cloze deletions in `front` are blanks."""
-
-    front: str
-    back: str
-    extra: str
-
-
-@dataclass(slots=True)
-class _Deletion:
-    content: list[str | _Deletion]
-    hint: list[str | _Deletion] | None = None
-
-
-def _parse_cloze(text: str) -> list[str | _Deletion]:
-    """Split cloze text into literal text and (possibly nested) deletions.
-
-    As in Anki, the first `::` inside a deletion starts its hint: `{{c1::std::vector}}` hides
-    `std` with the hint `vector` (checked against the `anki` package's card rendering).
-    """
-    root: list[str | _Deletion] = []
-    stack: list[_Deletion] = []
-
-    def target() -> list[str | _Deletion]:
-        if not stack:
-            return root
-        top = stack[-1]
-        return top.hint if top.hint is not None else top.content
-
-    pos = 0
-    for match in _CLOZE_TOKEN.finditer(text):
-        target().append(text[pos : match.start()])
-        token = match.group()
-        if token.startswith("{{c"):
-            deletion = _Deletion([])
-            target().append(deletion)
-            stack.append(deletion)
-        elif token == "}}" and stack:
-            stack.pop()
-        elif token == "::" and stack and stack[-1].hint is None:
-            stack[-1].hint = []
-        else:
-            target().append(token)
-        pos = match.end()
-    target().append(text[pos:])
-    return root
-
-
-def _flatten(pieces: Sequence[str | _Deletion], hide: bool) -> str:
-    out = []
-    for piece in pieces:
-        if isinstance(piece, str):
-            out.append(piece)
-        elif hide:
-            hint = _flatten(piece.hint, hide=False) if piece.hint is not None else ""
-            out.append(f"{BLANK_OPEN}{hint}{BLANK_CLOSE}")
-        else:
-            out.append(_flatten(piece.content, hide=False))
-    return "".join(out)
-
-
-def cloze_front(text: str) -> str:
-    """Cloze text with every deletion replaced by a blank (carrying its hint)."""
-    return _flatten(_parse_cloze(text), hide=True)
-
-
-def cloze_back(text: str) -> str:
-    """Cloze text with every deletion replaced by its answer."""
-    return _flatten(_parse_cloze(text), hide=False)
-
-
-def blank_label(hint: str) -> str:
-    """What a blank shows: `[...]`, or `[hint]` as Anki shows a hint."""
-    return f"[{hint or '...'}]"
-
-
-def fill_blanks(text: str, show: Callable[[str], str] = blank_label) -> str:
-    """Replace the blanks left by `cloze_front`."""
-    return BLANK.sub(lambda m: show(m.group(1)), text)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~=:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text as Markdown that shows exactly that text (a type-in answer is plain text)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
-
-
-def sides(note: Note) -> Sides:
-    """The note's question, answer and extra as the author's Markdown."""
-    question = note.card.question
-    extra = question.extra.strip()
-    if question.type is CardType.CLOZE:
-        text = question.text.strip()
-        return Sides(cloze_front(text), cloze_back(text), extra)
-    back = escape_markdown(question.a) if question.type is CardType.TYPE_IN else question.a.strip()
-    return Sides(question.q.strip(), back, extra)
-
-
-_IMG_SRC = re.compile(r'<img src="([^"]*)"')
-
-
-def image_files(note: Note) -> dict[str, str]:
-    """Each image source as written in the note's Markdown -> the packaged (flat) file name.
-
-    The build renders `![](src)` as `<img src="flat name">`, image by image in source order, so
-    pairing the sources of each Markdown field with the `src`s of its rendered field recovers
-    the names the packaged media have.
-    """
-    question = note.card.question
-    if question.type is CardType.CLOZE:
-        pairs = [(question.text, note.fields[0]), (question.extra, note.fields[1])]
-    else:
-        pairs = [(question.q, note.fields[0]), (question.a, note.fields[1]), (question.extra, note.fields[2])]
-    found: dict[str, str] = {}
-    for source, rendered in pairs:
-        names = [html.unescape(name) for name in _IMG_SRC.findall(rendered)]
-        found.update(zip(render.media_references(source), names, strict=False))
-    return found
+__all__ = [
+    "BLANK_OPEN",
+    "CodeBlock",
+    "blank_label",
+    "fence",
+    "fill_blanks",
+    "flatten_lines",
+    "rewrite_markdown",
+    "to_html",
+    "to_plain",
+]
 
 
 # --- Markdown as plain text ------------------------------------------------------------------

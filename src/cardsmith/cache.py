@@ -1,0 +1,144 @@
+"""The build cache on disk: `<deck project>/.cardsmith-cache/cache.sqlite3` (git-ignored, safe to delete).
+
+It keeps what makes the next build fast, never what makes it different:
+
+- `questions`: each question file's cards and problems, by the file's name and bytes;
+- `fields`: rendered fields and the text formats' conversions, by function and text (memo.py);
+- `outputs`: for every output file, a key of everything it was built from and the SHA-256 of
+  the bytes written, so that an output whose inputs are unchanged, and which is still on disk
+  as written, is not built again.
+
+The whole cache is stamped with the version of cardsmith's code, of the libraries that shape
+the output, of Python and of SQLite: a cache written by any other version is ignored. A cache
+that cannot be read is ignored too (the build is only slower), and failing to write one never
+fails a build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import sqlite3
+import sys
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cardsmith.memo import Memo
+
+FOLDER = ".cardsmith-cache"
+FILE = "cache.sqlite3"
+OLD_FILES = ("render.sqlite3",)  # what cardsmith 0.1 kept in the same folder
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "genanki", "chevron", "PyYAML")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (stamp TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL);
+"""
+
+
+@functools.cache
+def stamp() -> str:
+    """What decides every cached result: cardsmith's own code and the versions it runs with."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    digest.update(f"{sys.version}\0{sqlite3.sqlite_version}".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What an output file was built from, and what was written."""
+
+    inputs: str
+    sha256: str
+
+
+@dataclass(slots=True)
+class Caches:
+    """The caches of one build: read at the start, written back after a successful build."""
+
+    questions: Memo = field(default_factory=Memo)
+    fields: Memo = field(default_factory=Memo)
+    outputs: dict[str, Record] = field(default_factory=dict)
+    previous_outputs: dict[str, Record] = field(default_factory=dict)
+
+
+def path_of(cards_dir: Path) -> Path:
+    return cards_dir / FOLDER / FILE
+
+
+def load(cards_dir: Path) -> Caches:
+    """The caches of the last build, or empty ones when there are none this version can use."""
+    path = path_of(cards_dir)
+    if not path.is_file():
+        return Caches()
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+                return Caches()
+            questions = dict(db.execute("SELECT key, value FROM questions"))
+            fields = dict(db.execute("SELECT key, value FROM fields"))
+            outputs = {p: Record(i, s) for p, i, s in db.execute("SELECT path, inputs, sha256 FROM outputs")}
+    except sqlite3.Error:
+        return Caches()  # a broken cache is only slower
+    if not all(isinstance(k, bytes) and isinstance(v, str) for table in (questions, fields) for k, v in table.items()):
+        return Caches()
+    return Caches(Memo(questions), Memo(fields), dict(outputs), outputs)
+
+
+def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) -> None:
+    """Keep exactly the entries this build used: drop the others, add the new ones."""
+    used = memo.used
+    db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in known - used.keys()))
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((k, used[k]) for k in used.keys() - known))
+
+
+def _write(path: Path, caches: Caches) -> None:
+    with closing(sqlite3.connect(path, timeout=10)) as db, db:
+        db.executescript(_SCHEMA)
+        if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+            db.executescript("DELETE FROM meta; DELETE FROM questions; DELETE FROM fields; DELETE FROM outputs;")
+            db.execute("INSERT INTO meta VALUES (?)", (stamp(),))
+            known_questions: set[bytes] = set()
+            known_fields: set[bytes] = set()
+        else:
+            known_questions = {k for (k,) in db.execute("SELECT key FROM questions")}
+            known_fields = {k for (k,) in db.execute("SELECT key FROM fields")}
+        _replace(db, "questions", caches.questions, known_questions)
+        _replace(db, "fields", caches.fields, known_fields)
+        db.execute("DELETE FROM outputs")
+        records = sorted(caches.outputs.items())
+        db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, r.inputs, r.sha256) for p, r in records))
+
+
+def save(cards_dir: Path, caches: Caches) -> None:
+    """Write back what this build used, changing only what differs (a cache is never worth failing a build)."""
+    if caches.questions.unchanged and caches.fields.unchanged and caches.outputs == caches.previous_outputs:
+        return
+    path = path_of(cards_dir)
+    for _attempt in range(2):
+        try:
+            path.parent.mkdir(exist_ok=True)
+            ignore = path.parent / ".gitignore"
+            if not ignore.is_file():
+                ignore.write_text("*\n", encoding="utf-8")
+            _write(path, caches)
+            for old in OLD_FILES:
+                (path.parent / old).unlink(missing_ok=True)
+            return
+        except (OSError, sqlite3.Error):
+            try:  # a cache that cannot be written to is in the way: start a new one
+                path.unlink(missing_ok=True)
+            except OSError:
+                return

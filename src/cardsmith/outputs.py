@@ -1,0 +1,108 @@
+"""The output files of a build: which must be written again, and their bytes.
+
+Each output file is keyed by everything it is built from: its format and name, the deck's
+settings and note types, and the notes and media it holds (each note's digest and `mod`). The
+cache remembers the key of every file it wrote and the SHA-256 of its bytes; a file whose key is
+unchanged and whose bytes on disk are still those written is not built again. Any other file is
+built, and written only if its bytes differ from what is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cardsmith.cache import Record
+from cardsmith.exporters import get_exporter
+from cardsmith.exporters.base import Convert, Output
+from cardsmith.files import sha256_of
+from cardsmith.model import BuiltDeck
+
+
+@dataclass(slots=True)
+class Outputs:
+    """What a build found about its output files."""
+
+    changed: list[Path] = field(default_factory=list)  # files whose bytes differ from what is on disk
+    unchanged: list[Path] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)  # for the cache: what each file was built from
+
+
+def deck_key(deck: BuiltDeck) -> bytes:
+    """A digest of everything of the deck that is not a note: settings, note types, their times, media."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (repr(deck.config), repr(deck.notetypes), repr(sorted(deck.notetype_mods.items())), deck.stylesheet):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for name, data in deck.media:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.digest()
+
+
+def inputs_key(format_name: str, deck: bytes, output: Output) -> str:
+    """A digest of everything one output file is built from."""
+    digest = hashlib.blake2b(deck, digest_size=16)
+    digest.update(f"{format_name}\0{output.name}\0".encode("utf-8", "surrogatepass"))
+    for note in output.notes:
+        digest.update(f"{note.digest}:{note.mod}\0".encode())
+    for name in output.media:
+        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def build_outputs(
+    deck: BuiltDeck,
+    formats: Iterable[str],
+    out_dir: Path,
+    previous: dict[str, Record],
+    convert: Convert,
+    write: Callable[[Path, bytes], None],
+) -> Outputs:
+    """Build every output file of the chosen formats that may have changed; `write` gets the changed ones.
+
+    Each file goes to `write` as soon as it is built, so that a build never holds every package
+    in memory at once.
+    """
+    found = Outputs()
+    key_of_deck = deck_key(deck)
+    for name in formats:
+        exporter = get_exporter(name)
+        for output in exporter.outputs(deck):
+            path = out_dir / output.name
+            record_key = str(path.resolve())
+            key = inputs_key(name, key_of_deck, output)
+            on_disk = sha256_of(path)
+            old = previous.get(record_key)
+            if old is not None and old.inputs == key and old.sha256 == on_disk:
+                found.unchanged.append(path)
+                found.records[record_key] = old
+                continue
+            data = exporter.write(deck, output, convert)
+            digest = hashlib.sha256(data).hexdigest()
+            found.records[record_key] = Record(key, digest)
+            if digest == on_disk:
+                found.unchanged.append(path)
+            else:
+                found.changed.append(path)
+                write(path, data)
+    return found
+
+
+def obsolete_outputs(deck: BuiltDeck, formats: Iterable[str], out_dir: Path) -> list[Path]:
+    """Files an earlier build of these formats wrote that this one would not (a phase gone, say).
+
+    Only names the exporters claim (their `patterns`) are candidates: nothing else in the output
+    folder is ever touched.
+    """
+    if not out_dir.is_dir():
+        return []
+    found: set[Path] = set()
+    for name in formats:
+        exporter = get_exporter(name)
+        keep = {output.name for output in exporter.outputs(deck)}
+        for pattern in exporter.patterns(deck):
+            found.update(
+                p for p in out_dir.glob(pattern) if p.is_file() and p.relative_to(out_dir).as_posix() not in keep
+            )
+    return sorted(found)

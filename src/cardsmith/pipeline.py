@@ -1,0 +1,63 @@
+"""The one way every command reads a deck project: load it, render it, and plan it against the lock.
+
+`build`, `check`, `status`, `preview` and `watch` all call `prepare`, with the caches they were
+given (`cache.load` for a fast build, `Caches()` for one that must not trust any), so that each
+sees exactly the same notes, changes and warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cardsmith.cache import Caches
+from cardsmith.errors import OutputError
+from cardsmith.model import Problem, Project
+from cardsmith.notes import make_notes
+from cardsmith.plan import Plan, plan
+from cardsmith.project import load_project, lock_path, read_lock
+from cardsmith.render import Renderer
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A deck project read and planned: its notes with their times, changes and the new lock."""
+
+    project: Project
+    plan: Plan
+    renderer: Renderer
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Every warning: of the sources, and of what Anki will not do on re-import."""
+        return self.project.problems + self.plan.changes.warnings
+
+
+def source_date_epoch() -> int:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return int(value)
+        except ValueError:
+            raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}") from None
+    return int(time.time())
+
+
+def prepare(cards_dir: Path, caches: Caches, *, now: int | None = None, allow_schema_change: bool = False) -> Prepared:
+    """Load, check, render and plan a deck project; raise ProblemsError with every error found."""
+    project = load_project(cards_dir, caches.questions)
+    renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
+    notes = make_notes(project.config, project.curriculum, project.cards, renderer)
+    planned = plan(
+        project.config,
+        notes,
+        project.media,
+        read_lock(cards_dir),
+        source_date_epoch() if now is None else now,
+        lock_path=str(lock_path(cards_dir)),
+        allow_schema_change=allow_schema_change,
+    )
+    return Prepared(project, planned, renderer)

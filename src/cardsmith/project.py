@@ -1,0 +1,119 @@
+"""Read a deck project from disk: deck.yaml, the curriculum, every question file, the images, the lock.
+
+Everything is checked before anything is built, and every problem is collected: loading raises
+one ProblemsError with all the errors, or gives a Project (whose warnings it carries). A question
+file whose bytes are unchanged since the last build is not parsed again: its result comes from
+the cache, keyed by its name and bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from cardsmith import assemble, config, curriculum, lock, questions, sources
+from cardsmith.errors import Location, Problem, ProblemsError, error, has_errors, sort_problems
+from cardsmith.media import MediaReader
+from cardsmith.memo import Memo
+from cardsmith.model import Curriculum, DeckConfig, Project, Question
+
+QUESTION_SUFFIXES = (".yaml", ".yml")
+
+
+def discover(cards_dir: Path) -> list[Path]:
+    """Question files under the deck project, sorted, deck.yaml and hidden folders left out."""
+    found = []
+    for path in cards_dir.rglob("*"):
+        rel = path.relative_to(cards_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix in QUESTION_SUFFIXES and path.name != config.FILENAME and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(cards_dir).as_posix())
+
+
+def read_questions(path: Path, parsed: Memo) -> tuple[tuple[Question, ...], list[Problem]]:
+    """The cards of one question file, from the cache when its bytes are the same as last time."""
+    shown = str(path)
+    data, problems = sources.read_bytes(path, shown)
+    if data is None:
+        return (), problems
+    key = hashlib.blake2b(shown.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=16).digest()
+    cached = parsed.lookup(key)
+    if cached is not None:
+        try:
+            return questions.decode(cached)
+        except ValueError:
+            pass  # a broken cache entry is only slower
+    text, problems = sources.decode(data, shown)
+    if text is None:
+        return (), problems
+    found, problems = questions.load_questions(text)
+    parsed.add(key, questions.encode(found, problems))
+    return found, problems
+
+
+def _config_and_plan(cards_dir: Path) -> tuple[DeckConfig, Curriculum, list[Problem]]:
+    if not cards_dir.is_dir():
+        raise ProblemsError(
+            (error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),)
+        )
+    from cardsmith.exporters import NAMES  # the format names deck.yaml may list
+
+    cfg, problems = config.load_config(cards_dir, NAMES)
+    if cfg is None:
+        raise ProblemsError(sort_problems(problems))
+    path = cards_dir / cfg.curriculum
+    if not path.is_file():
+        missing = error(
+            Location(str(cards_dir / config.FILENAME)), f"curriculum file '{cfg.curriculum}' not found in {cards_dir}"
+        )
+        raise ProblemsError(sort_problems([*problems, missing]))
+    source, found = sources.read_text(path, str(path))
+    if source is None:
+        raise ProblemsError(sort_problems(problems + found))
+    parsed, found = curriculum.parse_curriculum(source.text, str(path), cfg.phase_word, cfg.sections)
+    return cfg, parsed, problems + found
+
+
+def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
+    """Read and check a deck project; raise ProblemsError with every error found."""
+    cfg, plan, problems = _config_and_plan(cards_dir)
+    parsed = parsed if parsed is not None else Memo()
+    files = discover(cards_dir)
+    loaded: list[Question] = []
+    for path in files:
+        found_questions, found = read_questions(path, parsed)
+        problems += found
+        loaded.extend(found_questions)
+    cards, found = assemble.link(plan, loaded)
+    problems += found
+    images = MediaReader(cards_dir)
+    with_media = []
+    for card in cards:
+        media, found = images.of(card.question)
+        problems += found
+        with_media.append(replace(card, media=media) if media else card)
+    if has_errors(problems):
+        raise ProblemsError(sort_problems(problems))
+    return Project(
+        cards_dir, cfg, plan, tuple(with_media), tuple(str(p) for p in files), sort_problems(problems), images.packaged
+    )
+
+
+def lock_path(cards_dir: Path) -> Path:
+    return cards_dir / lock.LOCK_NAME
+
+
+def read_lock(cards_dir: Path) -> lock.Lock:
+    """The project's lock, or an empty one before the first build."""
+    path = lock_path(cards_dir)
+    if not path.exists():
+        return lock.Lock()
+    try:
+        return lock.parse_lock(path.read_text(encoding="utf-8"))
+    except lock.LockSyntaxError as exc:
+        raise ProblemsError((error(Location(str(path), exc.line, 1), str(exc)),)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProblemsError((error(Location(str(path)), f"cannot read the lock file: {exc}"),)) from None

@@ -1,0 +1,159 @@
+"""Builds that redo only what changed: the cache makes a build faster, never different."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardsmith import cache, questions, render
+from cardsmith.build import build
+from cardsmith.exporters import text
+from cardsmith.exporters.apkg import ApkgExporter
+from cardsmith.exporters.plain_csv import CsvExporter
+from conftest import NOW
+
+FORMATS = ("apkg", "csv", "mnemosyne")
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often the expensive steps run: parsing a question file, rendering and converting a field, writing a file."""
+    counted: Counter[str] = Counter()
+
+    def count(owner: Any, name: str, label: str) -> None:
+        original: Callable[..., Any] = getattr(owner, name)
+
+        @functools.wraps(original)  # the same name, so that the memo keys are the same
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            counted[label] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+
+    count(questions, "load_questions", "parse")
+    count(render, "render_markdown", "render")
+    count(text, "to_plain", "plain")
+    count(ApkgExporter, "write", "apkg")
+    count(CsvExporter, "write", "csv")
+    return counted
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new), encoding="utf-8")
+
+
+def test_an_unchanged_rebuild_parses_renders_converts_and_writes_nothing(
+    mini: Path, tmp_path: Path, calls: Counter[str]
+) -> None:
+    out = tmp_path / "decks"
+    build(mini, out, FORMATS, now=NOW)
+    assert calls["parse"] == 2 and calls["render"] > 10 and calls["apkg"] == 3 and calls["csv"] == 1
+    assert (mini / ".cardsmith-cache" / "cache.sqlite3").is_file()
+    before = digests(out)
+    calls.clear()
+    result = build(mini, out, FORMATS, now=NOW + 60)
+    assert calls == Counter()
+    assert result.written == ()
+    assert digests(out) == before
+
+
+def test_an_edit_re_renders_one_field_and_rewrites_only_the_files_that_hold_the_card(
+    mini: Path, tmp_path: Path, calls: Counter[str]
+) -> None:
+    out = tmp_path / "decks"
+    build(mini, out, FORMATS, now=NOW)
+    before = digests(out)
+    calls.clear()
+    edit(mini / "questions" / "phase-1.yaml", "a: Нет.", "a: Нельзя.")
+    result = build(mini, out, FORMATS, now=NOW + 60)
+    assert calls == Counter({"parse": 1, "render": 1, "plain": 1, "apkg": 2, "csv": 1})
+    assert sorted(Path(p).name for p in result.written) == [
+        "cardsmith.lock",
+        "mini-deck-mnemosyne.txt",
+        "mini-deck-phase-1.apkg",
+        "mini-deck.apkg",
+        "mini-deck.csv",
+    ]
+    assert digests(out)["mini-deck-phase-2.apkg"] == before["mini-deck-phase-2.apkg"]
+
+
+def test_an_output_edited_or_deleted_by_hand_is_built_again(mini: Path, tmp_path: Path, calls: Counter[str]) -> None:
+    out = tmp_path / "decks"
+    build(mini, out, FORMATS, now=NOW)
+    before = digests(out)
+    (out / "mini-deck.csv").write_text("hand-edited", encoding="utf-8")
+    (out / "mini-deck-phase-2.apkg").unlink()
+    calls.clear()
+    result = build(mini, out, FORMATS, now=NOW)
+    assert (calls["apkg"], calls["csv"], calls["render"]) == (1, 1, 0)
+    assert sorted(Path(p).name for p in result.written) == ["mini-deck-phase-2.apkg", "mini-deck.csv"]
+    assert digests(out) == before
+
+
+def test_the_cache_is_safe_to_delete_and_a_broken_one_only_makes_the_build_slower(
+    mini: Path, tmp_path: Path, calls: Counter[str]
+) -> None:
+    build(mini, tmp_path / "first", FORMATS, now=NOW)
+    expected = digests(tmp_path / "first")
+    database = mini / ".cardsmith-cache" / "cache.sqlite3"
+    for damage in (lambda: database.unlink(), lambda: database.write_bytes(b"not a database")):
+        damage()
+        calls.clear()
+        build(mini, tmp_path / "again", FORMATS, now=NOW)
+        assert calls["render"] > 10 and calls["parse"] == 2  # nothing could be reused
+        assert digests(tmp_path / "again") == expected
+        assert database.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_cache_of_another_version_is_not_used(
+    mini: Path, tmp_path: Path, calls: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    monkeypatch.setattr(cache, "stamp", lambda: "another version of Pygments")
+    calls.clear()
+    build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    assert calls["render"] > 10 and calls["parse"] == 2 and calls["apkg"] == 3
+
+
+def test_check_trusts_no_cache_and_writes_none(mini: Path, tmp_path: Path, calls: Counter[str]) -> None:
+    build(mini, tmp_path / "decks", FORMATS, now=NOW, check=True)
+    assert not (mini / ".cardsmith-cache").exists()
+    build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    (tmp_path / "decks" / "mini-deck.csv").write_text("stale", encoding="utf-8")
+    calls.clear()
+    result = build(mini, tmp_path / "decks", FORMATS, now=NOW, check=True)
+    assert calls["render"] > 10 and calls["apkg"] == 3
+    assert [Path(p).name for p in result.stale] == ["mini-deck.csv"]
+
+
+def test_rendering_on_several_cores_gives_the_same_bytes(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(mini, tmp_path / "serial", now=NOW)
+    serial = digests(tmp_path / "serial")
+    (mini / ".cardsmith-cache" / "cache.sqlite3").unlink()
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    rendered: list[int] = []
+    prepare = render.Renderer.prepare
+
+    def recording(self: render.Renderer, fields: Any) -> int:
+        self.workers = 2
+        rendered.append(prepare(self, fields))
+        return rendered[-1]
+
+    monkeypatch.setattr(render.Renderer, "prepare", recording)
+    build(mini, tmp_path / "parallel", now=NOW)
+    assert rendered and rendered[0] > 10  # rendered by the worker processes
+    assert digests(tmp_path / "parallel") == serial

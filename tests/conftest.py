@@ -46,6 +46,6 @@ def golden(request: pytest.FixtureRequest) -> object:
         if request.config.getoption("--update-golden"):
             path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        assert path.read_text(encoding="utf-8") == text, f"{name} changed; see DESIGN.md §4 before updating it"
+        assert path.read_text(encoding="utf-8") == text, f"{name} changed; see docs/anki.md before updating it"
 
     return check

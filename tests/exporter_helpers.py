@@ -157,7 +157,7 @@ def _inline_marker(line: str, marker: str) -> bool:
 def parse_osr(text: str) -> list[OsrCard]:
     """Cards as obsidian-spaced-repetition's `parse()` finds them with the default settings.
 
-    A port of src/parser.ts (the version read for FORMATS.md §8): separators `::`, `:::`, `?`,
+    A port of the plugin's parser (src/parser.ts, see docs/formats.md §8): separators `::`, `:::`, `?`,
     `??`, no end marker (a blank line ends a card), fenced code taken whole, `==…==` clozes.
     """
     cards: list[OsrCard] = []

@@ -1,4 +1,4 @@
-"""Rebuilding after edits: Anki updates exactly what changed and keeps every review (DESIGN §4)."""
+"""Rebuilding after edits: Anki updates exactly what changed and keeps every review (docs/anki.md)."""
 
 from __future__ import annotations
 

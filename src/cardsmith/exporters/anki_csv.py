@@ -1,7 +1,7 @@
 """Anki's own text import with file headers: updates the notes an `.apkg` of this deck brought in.
 
 Rows carry the `.apkg`'s GUIDs, note type names and deck names, so Anki's CSV importer matches
-every row to the note it already has and updates it in place (FORMATS.md §1.1, "How a row matches
+every row to the note it already has and updates it in place (docs/formats.md §1.1, "How a row matches
 an existing note"). The note types must already be in the collection: import one `.apkg` first.
 """
 
@@ -32,7 +32,7 @@ def quote(field: str) -> str:
 
     Quotes are honoured even with a tab separator, and a line starting with `#` is a comment
     (rslib build_csv_reader: `comment(Some(b'#'))`); Anki's GUID alphabet contains `#`, so a
-    GUID or field starting with one is quoted too (FORMATS.md §1.1, "Body parsing rules").
+    GUID or field starting with one is quoted too (docs/formats.md §1.1, "Body parsing rules").
     """
     if field.startswith("#") or any(char in field for char in _NEEDS_QUOTES):
         return '"' + field.replace('"', '""') + '"'

@@ -1,7 +1,7 @@
 """CrowdAnki JSON: a `deck.json` (and `media/`) that the CrowdAnki add-on imports, for sharing via git.
 
 The layout and keys follow what CrowdAnki itself writes (crowd_anki/representation/*.py;
-FORMATS.md §2): `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`, no `id`/`mod`/`usn`,
+docs/formats.md §2): `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`, no `id`/`mod`/`usn`,
 child decks named by their last component, `note_models` and `deck_configurations` on the root
 deck only, and every deck's `deck_config_uuid` pointing into `deck_configurations` (otherwise
 CrowdAnki fails with "Incorrect deck config", CrowdAnki#106/#133). Notes carry the `.apkg`'s

@@ -1,6 +1,6 @@
 """Mochi (mochi.cards): a `.mochi` zip holding `data.edn` (format version 2) and the media files.
 
-From Mochi's format reference (FORMATS.md §3): `:version 2` is required; decks have `:name`, a
+From Mochi's format reference (docs/formats.md §3): `:version 2` is required; decks have `:name`, a
 keyword `:id` of at least 8 characters from [0-9A-Za-z] and `:parent-id` for nesting; a card's
 `:content` is Markdown whose sides are separated by a line `---`; `:pos` sorts lexicographically,
 so it is zero-padded. Decks here are the deck title, then phases, then weeks; ids are hashes of

@@ -1,6 +1,6 @@
 """Obsidian Spaced Repetition: one Markdown file of multi-line cards with deck tags.
 
-The plugin's parser (obsidian-spaced-repetition src/parser.ts; FORMATS.md §8) reads a file line
+The plugin's parser (obsidian-spaced-repetition src/parser.ts; docs/formats.md §8) reads a file line
 by line: a blank line ends a card, a line that is only `?` (`??` for both directions) separates
 question from answer, a line containing `::` (`:::`) outside a code span is a one-line card, and
 fenced code starting at column 0 is taken whole. So, here:

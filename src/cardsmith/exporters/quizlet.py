@@ -1,6 +1,6 @@
 """Quizlet: text to paste into Create → Import, with Quizlet's default separators.
 
-Quizlet's import has no quoting: a tab ends the term and a newline ends the card (FORMATS.md §5,
+Quizlet's import has no quoting: a tab ends the term and a newline ends the card (docs/formats.md §5,
 [3p]), so each card is flattened to one line, line breaks shown as ` ⏎ ` and tabs as spaces.
 There are no ids: every import makes new terms.
 """

@@ -34,7 +34,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (stamp TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL, uses BLOB NOT NULL);
 """
 
 
@@ -60,8 +60,9 @@ def stamp() -> str:
 class Record:
     """What an output file was built from, and what was written."""
 
-    inputs: str
-    sha256: str
+    inputs: str  # a key of everything that went into the file
+    sha256: str  # of the bytes written
+    uses: bytes = b""  # the keys of the field conversions it used, so that they stay while it does
 
 
 @dataclass(slots=True)
@@ -89,10 +90,16 @@ def load(cards_dir: Path) -> Caches:
                 return Caches()
             questions = dict(db.execute("SELECT key, value FROM questions"))
             fields = dict(db.execute("SELECT key, value FROM fields"))
-            outputs = {p: Record(i, s) for p, i, s in db.execute("SELECT path, inputs, sha256 FROM outputs")}
+            outputs = {
+                p: Record(i, s, u) for p, i, s, u in db.execute("SELECT path, inputs, sha256, uses FROM outputs")
+            }
     except sqlite3.Error:
         return Caches()  # a broken cache is only slower
     if not all(isinstance(k, bytes) and isinstance(v, str) for table in (questions, fields) for k, v in table.items()):
+        return Caches()
+    if not all(
+        isinstance(r.inputs, str) and isinstance(r.sha256, str) and isinstance(r.uses, bytes) for r in outputs.values()
+    ):
         return Caches()
     return Caches(Memo(questions), Memo(fields), dict(outputs), outputs)
 
@@ -119,7 +126,7 @@ def _write(path: Path, caches: Caches) -> None:
         _replace(db, "fields", caches.fields, known_fields)
         db.execute("DELETE FROM outputs")
         records = sorted(caches.outputs.items())
-        db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, r.inputs, r.sha256) for p, r in records))
+        db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)", ((p, r.inputs, r.sha256, r.uses) for p, r in records))
 
 
 def save(cards_dir: Path, caches: Caches) -> None:

@@ -20,6 +20,7 @@ HEADER = (
     "# Written by `cardsmith build`; commit it with the cards and do not edit it by hand.\n"
 )
 _LINE = re.compile(r"(card|notetype) (\S+)((?: \w+=\S+)+)")
+_CARD = re.compile(r"card (\S+) content=(\S+) deck=(\S+) cards=(\d+) mod=(\d+)")  # as format_lock writes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,11 @@ def parse_lock(text: str) -> Lock:
     lock = Lock()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
+            continue
+        card = _CARD.fullmatch(line)
+        if card:
+            key, content, deck, cards, mod = card.groups()
+            lock.cards[key] = Entry(content, int(mod), deck, int(cards))
             continue
         match = _LINE.fullmatch(line.strip())
         if not match:

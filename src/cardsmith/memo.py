@@ -10,19 +10,49 @@ cache holds exactly this build's results.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 Arg = str | tuple[tuple[str, str], ...]
 
 
+def _feed(digest: Any, text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
+
+
 def key_of(function: Callable[..., str], args: tuple[Arg, ...]) -> bytes:
-    """The key of a result: the function's name and its arguments (length-prefixed, so none runs into the next)."""
-    parts = [f"{function.__module__}.{function.__qualname__}"]
-    parts += [arg if isinstance(arg, str) else json.dumps(arg, ensure_ascii=False) for arg in args]
-    blob = "".join(f"{len(part)}:{part}" for part in parts)
-    return hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """The key of a result: the function's name and its arguments, each length-prefixed so none runs into the next."""
+    digest = hashlib.blake2b(digest_size=16)
+    _feed(digest, f"{function.__module__}.{function.__qualname__}")
+    for arg in args:
+        if isinstance(arg, str):
+            digest.update(b"s")
+            _feed(digest, arg)
+        else:
+            digest.update(b"p%d" % len(arg))
+            for first, second in arg:
+                _feed(digest, first)
+                _feed(digest, second)
+    return digest.digest()
+
+
+class Recorder:
+    """A Memo that also notes the keys of everything asked through it (what one output was built from)."""
+
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
+        self.keys: dict[bytes, None] = {}
+
+    def __call__(self, function: Callable[..., str], *args: Any) -> str:
+        key = key_of(function, args)
+        self.keys[key] = None
+        return self.memo.get(key, function, *args)
+
+    @property
+    def used(self) -> bytes:
+        return b"".join(self.keys)
 
 
 class Memo:
@@ -33,13 +63,13 @@ class Memo:
         self._used: dict[bytes, str] = {}
 
     def __call__(self, function: Callable[..., str], *args: Any) -> str:
-        key = key_of(function, args)
-        value = self._used.get(key)
+        return self.get(key_of(function, args), function, *args)
+
+    def get(self, key: bytes, function: Callable[..., str], *args: Any) -> str:
+        """`function(*args)`, whose key the caller already has."""
+        value = self.lookup(key)
         if value is None:
-            value = self._known.get(key)
-            if value is None:
-                value = function(*args)
-            self._used[key] = value
+            value = self._used[key] = function(*args)
         return value
 
     def lookup(self, key: bytes) -> str | None:
@@ -53,6 +83,16 @@ class Memo:
 
     def knows(self, key: bytes) -> bool:
         return key in self._used or key in self._known
+
+    def keep(self, keys: bytes) -> None:
+        """Count results of the last build as used without asking for them (`keys`: 16-byte keys, joined).
+
+        An output that is not built again still needs its results next time it is.
+        """
+        for start in range(0, len(keys), 16):
+            key = keys[start : start + 16]
+            if key not in self._used and key in self._known:
+                self._used[key] = self._known[key]
 
     def add(self, key: bytes, value: str) -> None:
         """Record a result computed elsewhere (by a worker process, or a loader)."""

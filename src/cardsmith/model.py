@@ -146,13 +146,15 @@ class Question:
     extra: str = ""
     tags: tuple[str, ...] = ()
     was: tuple[str, ...] = ()  # ids this card had before a rename
-    positions: tuple[tuple[str, int, int], ...] = ()  # (key, line, column) where each key's value starts
+    positions: str = ""  # where each key's value starts: "key line column" for each key, joined by ";"
 
     def where(self, key: str) -> Location:
         """The location of a key's value, or of the card when the key is absent."""
-        for name, line, col in self.positions:
+        for entry in self.positions.split(";"):
+            name, _, place = entry.partition(" ")
             if name == key:
-                return Location(self.location.path, line, col)
+                line, _, col = place.partition(" ")
+                return Location(self.location.path, int(line), int(col))
         return self.location
 
     @property

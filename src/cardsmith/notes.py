@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from cardsmith import cloze
 from cardsmith.curriculum import aliases
+from cardsmith.memo import key_of
 from cardsmith.model import Card, CardType, Curriculum, Deck, DeckConfig, Kind, Node, Note, Sides
 from cardsmith.notetypes import FOR_CARD_TYPE
 from cardsmith.render import Renderer, plain_as_markdown, render_plain
@@ -94,20 +95,22 @@ def markdown_texts(card: Card) -> tuple[str, ...]:
     return (q.q, q.extra) if q.type is CardType.TYPE_IN else (q.q, q.a, q.extra)
 
 
-def _fields_and_sides(card: Card, renderer: Renderer) -> tuple[dict[str, str], Sides]:
-    """The HTML of each field by name (but Topic and Card ID), and the Markdown of each side."""
+def _fields_and_sides(card: Card, renderer: Renderer) -> tuple[dict[str, tuple[str, str]], Sides]:
+    """Each field (but Topic and Card ID) by name as (HTML, what it is made from), and each side's Markdown."""
     q, media = card.question, card.media
-    extra = renderer.html(q.extra, media)
+
+    def markdown(text: str) -> tuple[str, str]:
+        return renderer.field(text, media)
+
     if q.type is CardType.CLOZE:
         text = q.text.strip()
-        return {"Text": renderer.html(q.text, media), "Extra": extra}, Sides(
-            cloze.hide_all(text), cloze.reveal_all(text), q.extra.strip()
-        )
+        sides = Sides(cloze.hide_all(text), cloze.reveal_all(text), q.extra.strip())
+        return {"Text": markdown(q.text), "Extra": markdown(q.extra)}, sides
     if q.type is CardType.TYPE_IN:
-        back, back_markdown = render_plain(q.a), plain_as_markdown(q.a)
+        back, back_markdown = (render_plain(q.a), "plain:" + q.a), plain_as_markdown(q.a)
     else:
-        back, back_markdown = renderer.html(q.a, media), q.a.strip()
-    fields = {"Front": renderer.html(q.q, media), "Back": back, "Extra": extra}
+        back, back_markdown = markdown(q.a), q.a.strip()
+    fields = {"Front": markdown(q.q), "Back": back, "Extra": markdown(q.extra)}
     return fields, Sides(q.q.strip(), back_markdown, q.extra.strip())
 
 
@@ -118,24 +121,29 @@ def content_hash(notetype: str, values: tuple[str, ...], deck: str, tags: tuple[
 
 
 def _digest(*parts: object) -> str:
-    blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(blob.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A digest of strings, numbers and tuples of them (their repr is unambiguous and quick)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer: Renderer) -> Note:
     """The complete note of one card (its `mod` comes later, from the lock)."""
     q = card.question
     notetype = FOR_CARD_TYPE[q.type]
-    values, sides = _fields_and_sides(card, renderer)
-    values |= {"Topic": render_plain(place.breadcrumb), "Card ID": render_plain(q.id)}
-    fields = tuple((f.name, values[f.name]) for f in notetype.fields)
+    made, sides = _fields_and_sides(card, renderer)
+    made |= {"Topic": (render_plain(place.breadcrumb), place.breadcrumb), "Card ID": (render_plain(q.id), q.id)}
+    fields = tuple((f.name, made[f.name][0]) for f in notetype.fields)
     if notetype.cloze:
-        cards = cloze.numbers(values["Text"]) or (1,)  # what Anki finds in the field it renders
+        cards = cloze.numbers(made["Text"][0]) or (1,)  # what Anki finds in the field it renders
     else:
         cards = tuple(range(1, len(notetype.templates) + 1))
     tags = tuple(dict.fromkeys(place.tags + q.tags))  # the topic's, then the card's own
     guid = guid_for(config.id, (q.was or (q.id,))[0])
     html = tuple(value for _, value in fields)
+    # The content hash covers every field's HTML; it is remembered by what the HTML is made from
+    # (the render keys), so that an unchanged note is not hashed again in full.
+    made_from = "\0".join(made[f.name][1] for f in notetype.fields[:-1])
+    hashed = key_of(content_hash, (notetype.key, made_from, place.deck.name, "\0".join(tags)))
+    content = renderer.memo.get(hashed, content_hash, notetype.key, html, place.deck.name, tags)
     return Note(
         id=q.id,
         guid=guid,
@@ -150,20 +158,9 @@ def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer
         order=order,
         location=q.location,
         was=q.was,
-        content_hash=content_hash(notetype.key, html, place.deck.name, tags),
-        digest=_digest(
-            q.id,
-            guid,
-            notetype.key,
-            fields,
-            (sides.front, sides.back, sides.extra),
-            cards,
-            card.media,
-            place.deck.parts,
-            place.phase,
-            tags,
-            order,
-        ),
+        content_hash=content,
+        # Every side is made from the same texts as the fields: their render keys stand for them.
+        digest=_digest(content, q.id, guid, made_from, cards, card.media, place.phase, order),
     )
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from cardsmith.cache import Record
 from cardsmith.exporters import get_exporter
-from cardsmith.exporters.base import Convert, Output
+from cardsmith.exporters.base import Output
 from cardsmith.files import sha256_of
+from cardsmith.memo import Memo, Recorder
 from cardsmith.model import BuiltDeck
 
 
@@ -56,7 +57,7 @@ def build_outputs(
     formats: Iterable[str],
     out_dir: Path,
     previous: dict[str, Record],
-    convert: Convert,
+    memo: Memo,
     write: Callable[[Path, bytes], None],
 ) -> Outputs:
     """Build every output file of the chosen formats that may have changed; `write` gets the changed ones.
@@ -77,10 +78,12 @@ def build_outputs(
             if old is not None and old.inputs == key and old.sha256 == on_disk:
                 found.unchanged.append(path)
                 found.records[record_key] = old
+                memo.keep(old.uses)  # its conversions stay in the cache for when it is built again
                 continue
-            data = exporter.write(deck, output, convert)
+            recorder = Recorder(memo)
+            data = exporter.write(deck, output, recorder)
             digest = hashlib.sha256(data).hexdigest()
-            found.records[record_key] = Record(key, digest)
+            found.records[record_key] = Record(key, digest, recorder.used)
             if digest == on_disk:
                 found.unchanged.append(path)
             else:

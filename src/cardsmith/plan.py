@@ -61,7 +61,9 @@ class _Dating:
 
 def previous_entry(note: Note, previous: lock.Lock) -> str | None:
     """The lock key of the note: its id, or the first id in `was:` that the lock knows."""
-    return next((key for key in (note.id, *note.was) if key in previous.cards), None)
+    if note.id in previous.cards:
+        return note.id
+    return next((key for key in note.was if key in previous.cards), None)
 
 
 def deck_hash(note: Note) -> str:

@@ -228,8 +228,8 @@ def _load_card(
     topic, topic_location = _read_topic(card, default_topic, card_id)
     if has_errors(card.problems) or card_type is None:
         return None, card.problems
-    positions = tuple(
-        (name, value.start_mark.line + 1, value.start_mark.column + 1) for name, (_, value) in items.items()
+    positions = ";".join(
+        f"{name} {value.start_mark.line + 1} {value.start_mark.column + 1}" for name, (_, value) in items.items()
     )
     values = card.values
     question = Question(
@@ -305,7 +305,7 @@ def encode(questions: tuple[Question, ...], problems: list[Problem]) -> str:
                     q.extra,
                     list(q.tags),
                     list(q.was),
-                    [list(p) for p in q.positions],
+                    q.positions,
                 ]
                 for q in questions
             ],
@@ -319,27 +319,31 @@ def decode(text: str) -> tuple[tuple[Question, ...], list[Problem]]:
     """A cached result; ValueError if it is not what `encode` writes (the file is then parsed again)."""
     try:
         data = json.loads(text)
-        questions = tuple(
-            Question(
-                id=str(card_id),
-                type=CardType(kind),
-                topic=str(topic),
-                location=Location(*where),
-                topic_location=Location(*topic_where),
-                q=str(q),
-                a=str(a),
-                text=str(body),
-                extra=str(extra),
-                tags=tuple(map(str, tags)),
-                was=tuple(map(str, was)),
-                positions=tuple((str(name), int(line), int(col)) for name, line, col in positions),
+        questions = []
+        for card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions in data["questions"]:
+            texts = (card_id, topic, q, a, body, extra, positions, *tags, *was, where[0], topic_where[0])
+            if not all(type(value) is str for value in texts):
+                raise ValueError("a text that is not text")
+            questions.append(
+                Question(
+                    card_id,
+                    CardType(kind),
+                    topic,
+                    Location(where[0], int(where[1]), int(where[2])),
+                    Location(topic_where[0], int(topic_where[1]), int(topic_where[2])),
+                    q,
+                    a,
+                    body,
+                    extra,
+                    tuple(tags),
+                    tuple(was),
+                    positions,
+                )
             )
-            for card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions in data["questions"]
-        )
         problems = [
             Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
             for severity, path, line, col, message in data["problems"]
         ]
     except (TypeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a cached question file: {exc}") from None
-    return questions, problems
+    return tuple(questions), problems

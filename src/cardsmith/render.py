@@ -107,12 +107,18 @@ class Renderer:
     def __init__(self, memo: Memo, workers: int = 1) -> None:
         self.memo = memo
         self.workers = workers
+        self._keys: dict[tuple[str, Media], bytes] = {}  # the keys `prepare` worked out already
 
     def html(self, text: str, media: Media = ()) -> str:
         """The HTML of a Markdown field."""
+        return self.field(text, media)[0]
+
+    def field(self, text: str, media: Media = ()) -> tuple[str, str]:
+        """The HTML of a Markdown field, and what it is made from in short: its render key."""
         if not text.strip():
-            return ""
-        return self.memo(render_markdown, text, media)
+            return "", ""
+        key = self._keys.get((text, media)) or key_of(render_markdown, (text, media))
+        return self.memo.get(key, render_markdown, text, media), key.hex()
 
     def prepare(self, fields: Iterable[tuple[str, Media]]) -> int:
         """Render the fields not rendered before on several cores, if there are enough; return how many.
@@ -123,9 +129,9 @@ class Renderer:
 
         pending: dict[bytes, tuple[str, Media]] = {}
         for text, media in fields:
-            if text.strip():
-                key = key_of(render_markdown, (text, media))
-                if key not in pending and not self.memo.knows(key):
+            if text.strip() and (text, media) not in self._keys:
+                key = self._keys[text, media] = key_of(render_markdown, (text, media))
+                if not self.memo.knows(key):
                     pending[key] = (text, media)
         if self.workers < 2 or len(pending) < PARALLEL_FROM:
             return 0

@@ -10,13 +10,15 @@ built, and written only if its bytes differ from what is on disk.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cardsmith.cache import Record
 from cardsmith.exporters import get_exporter
-from cardsmith.exporters.base import Output
+from cardsmith.exporters.base import Exporter, Output
 from cardsmith.files import sha256_of
 from cardsmith.memo import Memo, Recorder
 from cardsmith.model import BuiltDeck
@@ -52,6 +54,24 @@ def inputs_key(format_name: str, deck: bytes, output: Output) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One output file to build."""
+
+    exporter: Exporter
+    output: Output
+    path: Path
+    record_key: str
+    inputs: str
+    on_disk: str | None
+
+
+def _build(deck: BuiltDeck, job: _Job, memo: Memo) -> tuple[bytes, bytes]:
+    """The bytes of one output file, and the keys of the conversions it used."""
+    recorder = Recorder(memo)
+    return job.exporter.write(deck, job.output, recorder), recorder.used
+
+
 def build_outputs(
     deck: BuiltDeck,
     formats: Iterable[str],
@@ -62,11 +82,13 @@ def build_outputs(
 ) -> Outputs:
     """Build every output file of the chosen formats that may have changed; `write` gets the changed ones.
 
-    Each file goes to `write` as soon as it is built, so that a build never holds every package
-    in memory at once.
+    Two files are built at a time (writing a package waits on SQLite and zlib, which let the
+    other file go on), and each goes to `write` as soon as it is built, in a fixed order, so that
+    a build never holds every package in memory at once.
     """
     found = Outputs()
     key_of_deck = deck_key(deck)
+    jobs: list[_Job] = []
     for name in formats:
         exporter = get_exporter(name)
         for output in exporter.outputs(deck):
@@ -79,16 +101,23 @@ def build_outputs(
                 found.unchanged.append(path)
                 found.records[record_key] = old
                 memo.keep(old.uses)  # its conversions stay in the cache for when it is built again
-                continue
-            recorder = Recorder(memo)
-            data = exporter.write(deck, output, recorder)
-            digest = hashlib.sha256(data).hexdigest()
-            found.records[record_key] = Record(key, digest, recorder.used)
-            if digest == on_disk:
-                found.unchanged.append(path)
             else:
-                found.changed.append(path)
-                write(path, data)
+                jobs.append(_Job(exporter, output, path, record_key, key, on_disk))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque[tuple[_Job, Future[tuple[bytes, bytes]]]] = deque()
+        for job in [*jobs, None]:
+            if job is not None:
+                pending.append((job, pool.submit(_build, deck, job, memo)))
+            while pending and (job is None or len(pending) > 2):
+                done, future = pending.popleft()
+                data, used = future.result()
+                digest = hashlib.sha256(data).hexdigest()
+                found.records[done.record_key] = Record(done.inputs, digest, used)
+                if digest == done.on_disk:
+                    found.unchanged.append(done.path)
+                else:
+                    found.changed.append(done.path)
+                    write(done.path, data)
     return found
 
 

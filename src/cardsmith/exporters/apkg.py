@@ -15,11 +15,10 @@ import itertools
 import json
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
-
-import genanki
 
 from cardsmith.exporters.base import Convert, Output, deck_tree, deterministic_zip, media_of
 from cardsmith.model import BuiltDeck, Note, NoteType
@@ -29,25 +28,21 @@ from cardsmith.model import BuiltDeck, Note, NoteType
 RESERVED_NAME = "collection.apkg"
 
 
-class _Model(genanki.Model):  # type: ignore[misc]
-    """A genanki model that writes its own mod time instead of the package's."""
+def model_json(notetype: NoteType, css: str, mod: int) -> dict[str, Any]:
+    """A note type as genanki writes it into the collection, with its own mod time and no deck."""
+    import genanki  # only when a package is written: a build that writes none does not load it
 
-    def __init__(self, notetype: NoteType, css: str, mod: int) -> None:
-        super().__init__(
-            model_id=notetype.id,
-            name=notetype.name,
-            fields=[{"name": f.name, "id": f.id} for f in notetype.fields],
-            templates=[{"name": t.name, "id": t.id, "qfmt": t.front, "afmt": t.back} for t in notetype.templates],
-            css=css,
-            model_type=genanki.Model.CLOZE if notetype.cloze else genanki.Model.FRONT_BACK,
-            sort_field_index=notetype.sort_field,
-        )
-        self.mod = mod
-
-    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
-        data: dict[str, Any] = super().to_json(self.mod, deck_id)
-        data["did"] = None  # not the id of whichever deck happened to be written last
-        return data
+    model = genanki.Model(
+        model_id=notetype.id,
+        name=notetype.name,
+        fields=[{"name": f.name, "id": f.id} for f in notetype.fields],
+        templates=[{"name": t.name, "id": t.id, "qfmt": t.front, "afmt": t.back} for t in notetype.templates],
+        css=css,
+        model_type=genanki.Model.CLOZE if notetype.cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=notetype.sort_field,
+    )
+    data: dict[str, Any] = model.to_json(mod, None)  # `did` None: not whichever deck was written last
+    return data
 
 
 def deck_id(name: str) -> int:
@@ -90,53 +85,52 @@ class ApkgExporter:
 
 
 def write_collection(path: Path, deck: BuiltDeck, notes: tuple[Note, ...]) -> None:
-    """The collection database of a package holding `notes`, as genanki lays it out."""
+    """The collection database of a package holding `notes`, in the layout genanki writes.
+
+    genanki writes the schema and the collection row; the decks and note types go in with one
+    update (genanki rewrites that row once per deck), and the notes and cards in two batches.
+    """
     keys = sorted({note.notetype for note in notes})
-    models = {key: _Model(deck.notetype(key), deck.stylesheet, deck.notetype_mods[key]) for key in keys}
-    decks = sorted(deck_tree(notes), key=lambda d: d.parts)
-    by_deck: dict[str, list[Note]] = {d.name: [] for d in decks}
-    for note in notes:
-        by_deck[note.deck.name].append(note)
-    genanki_decks = []
-    for d in decks:
-        target = genanki.Deck(deck_id(d.name), d.name, deck.config.description if len(d.parts) == 1 else "")
-        for model in models.values():
-            target.add_model(model)
-        genanki_decks.append(target)
     timestamp = max([n.mod for n in notes] + [deck.notetype_mods[k] for k in keys])
+    decks = sorted(deck_tree(notes), key=lambda d: d.parts)
     ids = itertools.count(timestamp * 1000)  # genanki's id sequence: each note, then its cards
+    by_deck: dict[tuple[str, ...], list[Note]] = {d.parts: [] for d in decks}
+    for note in notes:
+        by_deck[note.deck.parts].append(note)
+    card_rows: list[tuple[object, ...]] = []
+
+    def note_rows() -> Iterator[tuple[object, ...]]:
+        """Each note's row, one at a time (they hold all its HTML), noting its cards' rows as it goes."""
+        for d in decks:
+            did = deck_id(d.name)
+            for note in by_deck[d.parts]:
+                notetype = deck.notetype(note.notetype)
+                values, note_id = note.values, next(ids)
+                fields = "\x1f".join(values)
+                # A new string, not the note's own: SQLite would keep a UTF-8 copy of each field it is given.
+                sort_field = fields.split("\x1f")[notetype.sort_field]
+                tags = f" {' '.join(note.tags)} "
+                yield (note_id, note.guid, notetype.id, note.mod, -1, tags, fields, sort_field, 0, 0, "")
+                for number in note.cards:
+                    card = (next(ids), note_id, did, number - 1, note.mod, -1, 0, 0, note.order)
+                    card_rows.append((*card, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+
+    import genanki
+
     with closing(sqlite3.connect(path)) as db:
         cursor = db.cursor()
+        # A scratch file: no journal and no waiting for the disk (neither changes what is written).
+        cursor.execute("PRAGMA journal_mode = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
         genanki.Package([]).write_to_db(cursor, timestamp, ids)  # the schema and the collection row
-        for d, target in zip(decks, genanki_decks, strict=True):  # in genanki's order, so the file is the same
-            target.write_to_db(cursor, timestamp, ids)  # the deck and the note types
-            for note in by_deck[d.name]:
-                _insert(cursor, note, deck.notetype(note.notetype), deck_id(d.name), ids)
+        (decks_json,) = cursor.execute("SELECT decks FROM col").fetchone()
+        all_decks = json.loads(decks_json)
+        for d in decks:
+            description = deck.config.description if len(d.parts) == 1 else ""
+            all_decks[str(deck_id(d.name))] = genanki.Deck(deck_id(d.name), d.name, description).to_json()
+        notetypes = [deck.notetype(k) for k in keys]
+        models = {str(nt.id): model_json(nt, deck.stylesheet, deck.notetype_mods[nt.key]) for nt in notetypes}
+        cursor.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(models)))
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows())
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
         db.commit()
-
-
-def _insert(cursor: sqlite3.Cursor, note: Note, notetype: NoteType, deck: int, ids: itertools.count[int]) -> None:
-    """One note and its cards, as genanki's Note.write_to_db writes them, with the note's own time."""
-    values = note.values
-    note_id = next(ids)
-    cursor.execute(
-        "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
-        (
-            note_id,
-            note.guid,
-            notetype.id,
-            note.mod,
-            -1,
-            f" {' '.join(note.tags)} ",
-            "\x1f".join(values),
-            values[notetype.sort_field],
-            0,
-            0,
-            "",
-        ),
-    )
-    for number in note.cards:
-        cursor.execute(
-            "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
-            (next(ids), note_id, deck, number - 1, note.mod, -1, 0, 0, note.order, 0, 0, 0, 0, 0, 0, 0, 0, ""),
-        )

@@ -82,6 +82,8 @@ def media_of(notes: Iterable[Note]) -> tuple[str, ...]:
 
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# zlib's default level: within 2% of the smallest size, at a third of the time of level 9.
+LEVEL = 6
 
 
 def deterministic_zip(members: dict[str, bytes | Path]) -> bytes:
@@ -99,10 +101,12 @@ def deterministic_zip(members: dict[str, bytes | Path]) -> bytes:
             member = members[name]
             if isinstance(member, Path):
                 info.file_size = member.stat().st_size
-                # what writestr(..., compresslevel=9) sets (public as `compress_level` from Python 3.13)
-                setattr(info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level") else "_compresslevel", 9)
+                # what writestr(..., compresslevel=…) sets (public as `compress_level` from Python 3.13)
+                setattr(
+                    info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level") else "_compresslevel", LEVEL
+                )
                 with member.open("rb") as source, out.open(info, "w") as target:
                     shutil.copyfileobj(source, target, 1 << 20)
             else:
-                out.writestr(info, member, compresslevel=9)
+                out.writestr(info, member, compresslevel=LEVEL)
     return buffer.getvalue()

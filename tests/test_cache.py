@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cardsmith import cache, questions, render
+from cardsmith import cache, curriculum, questions, render
 from cardsmith.build import build
 from cardsmith.exporters import text
 from cardsmith.exporters.apkg import ApkgExporter
@@ -37,6 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         monkeypatch.setattr(owner, name, counting)
 
     count(questions, "load_questions", "parse")
+    count(curriculum, "parse_curriculum", "curriculum")
     count(render, "render_markdown", "render")
     count(text, "to_plain", "plain")
     count(ApkgExporter, "write", "apkg")
@@ -59,7 +60,8 @@ def test_an_unchanged_rebuild_parses_renders_converts_and_writes_nothing(
 ) -> None:
     out = tmp_path / "decks"
     build(mini, out, FORMATS, now=NOW)
-    assert calls["parse"] == 2 and calls["render"] > 10 and calls["apkg"] == 3 and calls["csv"] == 1
+    assert calls["parse"] == 2 and calls["curriculum"] == 1 and calls["render"] > 10
+    assert calls["apkg"] == 3 and calls["csv"] == 1
     assert (mini / ".cardsmith-cache" / "cache.sqlite3").is_file()
     before = digests(out)
     calls.clear()
@@ -113,7 +115,7 @@ def test_the_cache_is_safe_to_delete_and_a_broken_one_only_makes_the_build_slowe
         damage()
         calls.clear()
         build(mini, tmp_path / "again", FORMATS, now=NOW)
-        assert calls["render"] > 10 and calls["parse"] == 2  # nothing could be reused
+        assert calls["render"] > 10 and calls["parse"] == 2 and calls["curriculum"] == 1  # nothing was reused
         assert digests(tmp_path / "again") == expected
         assert database.read_bytes().startswith(b"SQLite format 3")
 

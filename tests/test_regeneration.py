@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from anki_helpers import counts, import_apkg, note_by_card_id
-from cardsmith import notetypes
+from cardsmith import cache, notetypes
 from cardsmith.build import build
 from cardsmith.errors import ProblemsError
 from conftest import NOW
@@ -179,7 +179,9 @@ def test_a_stylesheet_change_updates_the_note_type_without_conflicts(
     out = tmp_path / "decks"
     build(mini, out, now=NOW)
     import_apkg(collection, out / "mini-deck.apkg")
+    # A new version of cardsmith with a new stylesheet (its cache stamp changes with its code).
     monkeypatch.setattr(notetypes, "_BASE_CSS", notetypes._BASE_CSS + ".cs-new { color: red; }\n")
+    monkeypatch.setattr(cache, "stamp", lambda: "a version with new CSS")
     notetypes.stylesheet.cache_clear()
     try:
         result = build(mini, out, now=NOW + 60)

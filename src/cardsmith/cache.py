@@ -32,8 +32,8 @@ OLD_FILES = ("render.sqlite3",)  # what cardsmith 0.1 kept in the same folder
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "genanki", "chevron", "PyYAML")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (stamp TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL, uses BLOB NOT NULL);
 """
 
@@ -88,12 +88,14 @@ def load(cards_dir: Path) -> Caches:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
                 return Caches()
-            questions = dict(db.execute("SELECT key, value FROM questions"))
-            fields = dict(db.execute("SELECT key, value FROM fields"))
+            questions = {
+                k: v.decode("utf-8", "surrogatepass") for k, v in db.execute("SELECT key, value FROM questions")
+            }
+            fields = {k: v.decode("utf-8", "surrogatepass") for k, v in db.execute("SELECT key, value FROM fields")}
             outputs = {
                 p: Record(i, s, u) for p, i, s, u in db.execute("SELECT path, inputs, sha256, uses FROM outputs")
             }
-    except sqlite3.Error:
+    except (sqlite3.Error, AttributeError, UnicodeDecodeError):
         return Caches()  # a broken cache is only slower
     if not all(isinstance(k, bytes) and isinstance(v, str) for table in (questions, fields) for k, v in table.items()):
         return Caches()
@@ -108,7 +110,10 @@ def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) 
     """Keep exactly the entries this build used: drop the others, add the new ones."""
     used = memo.used
     db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in known - used.keys()))
-    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", ((k, used[k]) for k in used.keys() - known))
+    # Values go in as UTF-8 bytes made here: given a str, SQLite would keep a UTF-8 copy inside
+    # each of them for as long as the build holds it (tens of MB on a large deck).
+    new = ((k, used[k].encode("utf-8", "surrogatepass")) for k in used.keys() - known)
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", new)
 
 
 def _write(path: Path, caches: Caches) -> None:

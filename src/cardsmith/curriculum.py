@@ -7,14 +7,20 @@ or numbered, bold or not — as topics. Every node keeps its source line.
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+import json
+from typing import TYPE_CHECKING
 
-from cardsmith.errors import Location, Problem, error
+if TYPE_CHECKING:  # markdown-it is loaded when a curriculum is parsed, not when it comes from the cache
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+from cardsmith.errors import Location, Problem, Severity, error
 from cardsmith.model import Curriculum, Kind, Node
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # html on so that HTML comments become html_block tokens and are skipped, not read as topics
     return MarkdownIt("commonmark", {"html": True})
 
@@ -124,3 +130,54 @@ def aliases(title: str) -> set[str]:
     if title.endswith(")") and " (" in title:
         names.add(title[: title.rindex(" (")].strip())
     return {n for n in names if n}
+
+
+# --- The parsed-file cache ----------------------------------------------------------------------
+
+
+def encode(curriculum: Curriculum, problems: list[Problem]) -> str:
+    """A parsed curriculum as JSON, for the cache (decode gives it back)."""
+    nodes = [
+        [
+            n.index,
+            n.parent,
+            n.kind.value,
+            n.title,
+            [n.location.path, n.location.line, n.location.col],
+            list(n.path),
+            n.ordinal,
+        ]
+        for n in curriculum.nodes
+    ]
+    found = [[p.severity.value, p.location.path, p.location.line, p.location.col, p.message] for p in problems]
+    return json.dumps({"title": curriculum.title, "nodes": nodes, "problems": found}, ensure_ascii=False)
+
+
+def decode(text: str) -> tuple[Curriculum, list[Problem]]:
+    """A cached curriculum; ValueError if it is not what `encode` writes (the file is then parsed again)."""
+    try:
+        data = json.loads(text)
+        nodes = []
+        for position, (index, parent, kind, title, where, path, ordinal) in enumerate(data["nodes"]):
+            if index != position or not (parent is None or 0 <= parent < index):
+                raise ValueError("nodes out of order")
+            if not all(type(value) is str for value in (title, where[0], *path)):
+                raise ValueError("a title that is not text")
+            nodes.append(
+                Node(
+                    index,
+                    parent,
+                    Kind(kind),
+                    title,
+                    Location(where[0], int(where[1]), int(where[2])),
+                    tuple(path),
+                    int(ordinal),
+                )
+            )
+        problems = [
+            Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
+            for severity, path, line, col, message in data["problems"]
+        ]
+        return Curriculum(str(data["title"]), tuple(nodes)), problems
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(f"not a cached curriculum: {exc}") from None

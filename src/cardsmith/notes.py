@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from cardsmith import cloze
 from cardsmith.curriculum import aliases
-from cardsmith.memo import key_of
 from cardsmith.model import Card, CardType, Curriculum, Deck, DeckConfig, Kind, Node, Note, Sides
 from cardsmith.notetypes import FOR_CARD_TYPE
 from cardsmith.render import Renderer, plain_as_markdown, render_plain
@@ -96,22 +95,21 @@ def markdown_texts(card: Card) -> tuple[str, ...]:
 
 
 def _fields_and_sides(card: Card, renderer: Renderer) -> tuple[dict[str, tuple[str, str]], Sides]:
-    """Each field (but Topic and Card ID) by name as (HTML, what it is made from), and each side's Markdown."""
+    """Each field (but Topic and Card ID) by name as (HTML, render key or ""), and each side's Markdown."""
     q, media = card.question, card.media
 
     def markdown(text: str) -> tuple[str, str]:
         return renderer.field(text, media)
 
     if q.type is CardType.CLOZE:
-        text = q.text.strip()
-        sides = Sides(cloze.hide_all(text), cloze.reveal_all(text), q.extra.strip())
+        sides = Sides(cloze.hide_all(q.text), cloze.reveal_all(q.text), q.extra)
         return {"Text": markdown(q.text), "Extra": markdown(q.extra)}, sides
     if q.type is CardType.TYPE_IN:
-        back, back_markdown = (render_plain(q.a), "plain:" + q.a), plain_as_markdown(q.a)
+        back, back_markdown = (render_plain(q.a), ""), plain_as_markdown(q.a)
     else:
-        back, back_markdown = markdown(q.a), q.a.strip()
+        back, back_markdown = markdown(q.a), q.a
     fields = {"Front": markdown(q.q), "Back": back, "Extra": markdown(q.extra)}
-    return fields, Sides(q.q.strip(), back_markdown, q.extra.strip())
+    return fields, Sides(q.q, back_markdown, q.extra)
 
 
 def content_hash(notetype: str, values: tuple[str, ...], deck: str, tags: tuple[str, ...]) -> str:
@@ -120,17 +118,31 @@ def content_hash(notetype: str, values: tuple[str, ...], deck: str, tags: tuple[
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def _digest(*parts: object) -> str:
-    """A digest of strings, numbers and tuples of them (their repr is unambiguous and quick)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def note_key(config: DeckConfig, card: Card, place: Place) -> bytes:
+    """A digest of everything a note is made from but its position: the card as written, its images, its place."""
+    q, where = card.question, card.question.location
+    texts = (q.q, q.a, q.text, q.extra)
+    small = (config.id, q.id, q.type.value, q.tags, q.was, where.path, where.line, where.col, card.media, place.deck.parts)
+    small += (place.tags, place.breadcrumb, place.phase, tuple(map(len, texts)))
+    digest = hashlib.blake2b(repr(small).encode("utf-8", "surrogatepass"), digest_size=16)
+    for text in texts:  # long: hashed as they are (the lengths above keep them apart)
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
-def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer: Renderer) -> Note:
-    """The complete note of one card (its `mod` comes later, from the lock)."""
+def _new_note(
+    config: DeckConfig, card: Card, place: Place, order: int, digest: str, renderer: Renderer
+) -> tuple[Note, str]:
+    """The note of one card, made from scratch (its `mod` comes later), and its record for the memo.
+
+    The record holds what is costly to work out again: the render key of each Markdown field (its
+    HTML is in the memo under that key), the HTML of the plain fields, the cards, the GUID, the
+    content hash (a hash of all the note's HTML, for the lock) and, for a cloze, its sides.
+    """
     q = card.question
     notetype = FOR_CARD_TYPE[q.type]
     made, sides = _fields_and_sides(card, renderer)
-    made |= {"Topic": (render_plain(place.breadcrumb), place.breadcrumb), "Card ID": (render_plain(q.id), q.id)}
+    made |= {"Topic": (render_plain(place.breadcrumb), ""), "Card ID": (render_plain(q.id), "")}
     fields = tuple((f.name, made[f.name][0]) for f in notetype.fields)
     if notetype.cloze:
         cards = cloze.numbers(made["Text"][0]) or (1,)  # what Anki finds in the field it renders
@@ -138,13 +150,8 @@ def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer
         cards = tuple(range(1, len(notetype.templates) + 1))
     tags = tuple(dict.fromkeys(place.tags + q.tags))  # the topic's, then the card's own
     guid = guid_for(config.id, (q.was or (q.id,))[0])
-    html = tuple(value for _, value in fields)
-    # The content hash covers every field's HTML; it is remembered by what the HTML is made from
-    # (the render keys), so that an unchanged note is not hashed again in full.
-    made_from = "\0".join(made[f.name][1] for f in notetype.fields[:-1])
-    hashed = key_of(content_hash, (notetype.key, made_from, place.deck.name, "\0".join(tags)))
-    content = renderer.memo.get(hashed, content_hash, notetype.key, html, place.deck.name, tags)
-    return Note(
+    content = content_hash(notetype.key, tuple(value for _, value in fields), place.deck.name, tags)
+    note = Note(
         id=q.id,
         guid=guid,
         notetype=notetype.key,
@@ -159,9 +166,51 @@ def make_note(config: DeckConfig, card: Card, place: Place, order: int, renderer
         location=q.location,
         was=q.was,
         content_hash=content,
-        # Every side is made from the same texts as the fields: their render keys stand for them.
-        digest=_digest(content, q.id, guid, made_from, cards, card.media, place.phase, order),
+        digest=digest,
     )
+    stored = [[name, key] if key else [name, None, html] for name, (html, key) in made.items()]
+    cloze_sides = [sides.front, sides.back] if notetype.cloze else None
+    record = json.dumps([guid, stored, list(cards), list(tags), content, cloze_sides], ensure_ascii=False)
+    return note, record
+
+
+def _remembered_note(card: Card, place: Place, order: int, digest: str, record: str, renderer: Renderer) -> Note | None:
+    """The note of one card from its record; None if the record or an HTML it needs is not usable."""
+    q = card.question
+    notetype = FOR_CARD_TYPE[q.type]
+    try:
+        guid, stored, cards, tags, content, cloze_sides = json.loads(record)
+        made = {}
+        for name, key, *html in stored:
+            value = html[0] if key is None else renderer.memo.lookup(bytes.fromhex(key))
+            if not isinstance(value, str):
+                return None
+            made[name] = value
+        fields = tuple((f.name, made[f.name]) for f in notetype.fields)
+        if notetype.cloze:
+            front, back = cloze_sides
+            sides = Sides(str(front), str(back), q.extra)
+        else:
+            sides = Sides(q.q, plain_as_markdown(q.a) if q.type is CardType.TYPE_IN else q.a, q.extra)
+        return Note(
+            id=q.id,
+            guid=str(guid),
+            notetype=notetype.key,
+            fields=fields,
+            sides=sides,
+            cards=tuple(int(n) for n in cards),
+            media=card.media,
+            deck=place.deck,
+            phase=place.phase,
+            tags=tuple(map(str, tags)),
+            order=order,
+            location=q.location,
+            was=q.was,
+            content_hash=str(content),
+            digest=digest,
+        )
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def make_notes(
@@ -170,14 +219,37 @@ def make_notes(
     """Notes in curriculum order: by topic position, then by file and place in the file.
 
     A renamed card keeps the GUID of the first id it had (`was:`), so Anki keeps its history.
-    New fields are rendered first, all at once, so that a cold build can use every core.
+    A note made from the same card in the same place as in an earlier build comes from its
+    record in the memo; the fields of the others are rendered first, all at once, so that a cold
+    build can use every core.
     """
-    renderer.prepare((text, card.media) for card in cards for text in markdown_texts(card))
     ordered = sorted(enumerate(cards), key=lambda pair: (pair[1].node, pair[0]))
     places: dict[int, Place] = {}  # what depends only on the topic is worked out once per topic
-    notes = []
-    for order, (_, card) in enumerate(ordered):
+    for card in cards:
         if card.node not in places:
             places[card.node] = place_of(config, curriculum, card.node)
-        notes.append(make_note(config, card, places[card.node], order, renderer))
+    keys = [note_key(config, card, places[card.node]) for _, card in ordered]
+    # The digest stands for everything an exporter sees of a note: what it is made from, and where it is.
+    digests = [
+        hashlib.blake2b(key + order.to_bytes(8, "little"), digest_size=16).hexdigest() for order, key in enumerate(keys)
+    ]
+    remembered = []
+    for order, (_, card) in enumerate(ordered):
+        record = renderer.memo.lookup(keys[order])
+        place = places[card.node]
+        remembered.append(
+            None if record is None else _remembered_note(card, place, order, digests[order], record, renderer)
+        )
+    renderer.prepare(
+        (text, card.media)
+        for (_, card), note in zip(ordered, remembered, strict=True)
+        if note is None
+        for text in markdown_texts(card)
+    )
+    notes = []
+    for order, ((_, card), note) in enumerate(zip(ordered, remembered, strict=True)):
+        if note is None:
+            note, record = _new_note(config, card, places[card.node], order, digests[order], renderer)
+            renderer.memo.add(keys[order], record)
+        notes.append(note)
     return tuple(notes)

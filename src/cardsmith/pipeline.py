@@ -16,6 +16,7 @@ from cardsmith.cache import Caches
 from cardsmith.errors import OutputError
 from cardsmith.model import Problem, Project
 from cardsmith.notes import make_notes
+from cardsmith.notetypes import stylesheet
 from cardsmith.plan import Plan, plan
 from cardsmith.project import load_project, lock_path, read_lock
 from cardsmith.render import Renderer
@@ -57,6 +58,7 @@ def prepare(cards_dir: Path, caches: Caches, *, now: int | None = None, allow_sc
         project.media,
         read_lock(cards_dir),
         source_date_epoch() if now is None else now,
+        css=caches.fields(stylesheet),  # Pygments computes its part: remembered, like a rendered field
         lock_path=str(lock_path(cards_dir)),
         allow_schema_change=allow_schema_change,
     )

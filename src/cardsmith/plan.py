@@ -9,6 +9,7 @@ notes, account for the cards that are gone, date the note types.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from cardsmith import lock
 from cardsmith.errors import Location, Problem, ProblemsError, error, warning
 from cardsmith.model import BuiltDeck, DeckConfig, Note, NoteType
-from cardsmith.notetypes import NOTETYPES, stylesheet
+from cardsmith.notetypes import NOTETYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,14 @@ def previous_entry(note: Note, previous: lock.Lock) -> str | None:
     return next((key for key in note.was if key in previous.cards), None)
 
 
+@functools.lru_cache(maxsize=1024)
+def _name_hash(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
 def deck_hash(note: Note) -> str:
-    return hashlib.sha256(note.deck.name.encode()).hexdigest()[:8]
+    """What the lock keeps of a note's deck: enough to notice that it moved."""
+    return _name_hash(note.deck.name)
 
 
 def date_notes(notes: tuple[Note, ...], previous: lock.Lock, now: int) -> _Dating:
@@ -141,7 +148,7 @@ def removed_cards(previous: lock.Lock, dating: _Dating, lock_path: str) -> tuple
     return removed, warnings
 
 
-def notetype_hashes(notetype: NoteType) -> tuple[str, str]:
+def notetype_hashes(notetype: NoteType, css: str) -> tuple[str, str]:
     """(schema hash, content hash): what needs "merge note types" in Anki, and everything."""
     schema = [
         notetype.name,
@@ -149,7 +156,7 @@ def notetype_hashes(notetype: NoteType) -> tuple[str, str]:
         [(f.name, f.id) for f in notetype.fields],
         [(t.name, t.id) for t in notetype.templates],
     ]
-    content = [schema, [(t.front, t.back) for t in notetype.templates], stylesheet(), notetype.sort_field]
+    content = [schema, [(t.front, t.back) for t in notetype.templates], css, notetype.sort_field]
 
     def digest(value: object) -> str:
         return hashlib.sha256(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()[:16]
@@ -158,13 +165,13 @@ def notetype_hashes(notetype: NoteType) -> tuple[str, str]:
 
 
 def date_notetypes(
-    previous: lock.Lock, now: int, lock_path: str, allow_schema_change: bool
+    previous: lock.Lock, now: int, css: str, lock_path: str, allow_schema_change: bool
 ) -> tuple[dict[str, lock.Entry], list[str]]:
     """Give each note type its time; refuse a change of fields or templates unless allowed."""
     entries: dict[str, lock.Entry] = {}
     changed = []
     for key, notetype in sorted(NOTETYPES.items()):
-        schema, content = notetype_hashes(notetype)
+        schema, content = notetype_hashes(notetype, css)
         old = previous.notetypes.get(key)
         if old is not None and old.content != content:
             changed.append(key)
@@ -190,13 +197,17 @@ def plan(
     previous: lock.Lock,
     now: int,
     *,
+    css: str,
     lock_path: str,
     allow_schema_change: bool = False,
 ) -> Plan:
-    """Give every note and note type its mod time from the lock, and say what changed."""
+    """Give every note and note type its mod time from the lock, and say what changed.
+
+    `css` is the note types' stylesheet (notetypes.stylesheet).
+    """
     dating = date_notes(notes, previous, now)
     removed, gone = removed_cards(previous, dating, lock_path)
-    notetype_entries, changed_types = date_notetypes(previous, now, lock_path, allow_schema_change)
+    notetype_entries, changed_types = date_notetypes(previous, now, css, lock_path, allow_schema_change)
     changes = Changes(
         tuple(dating.new),
         tuple(dating.changed),
@@ -210,7 +221,7 @@ def plan(
         tuple(dating.notes),
         tuple(NOTETYPES[key] for key in sorted(NOTETYPES)),
         {key: entry.mod for key, entry in notetype_entries.items()},
-        stylesheet(),
+        css,
         media,
     )
     return Plan(deck, lock.format_lock(lock.Lock(dating.entries, notetype_entries)), changes)

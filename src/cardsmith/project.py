@@ -9,6 +9,7 @@ the cache, keyed by its name and bytes.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,7 +55,29 @@ def read_questions(path: Path, parsed: Memo) -> tuple[tuple[Question, ...], list
     return found, problems
 
 
-def _config_and_plan(cards_dir: Path) -> tuple[DeckConfig, Curriculum, list[Problem]]:
+def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo) -> tuple[Curriculum | None, list[Problem]]:
+    """The curriculum, from the cache when its bytes and the settings that shape it are unchanged."""
+    shown = str(path)
+    data, problems = sources.read_bytes(path, shown)
+    if data is None:
+        return None, problems
+    settings = json.dumps([shown, cfg.phase_word, list(cfg.sections)], ensure_ascii=False)
+    key = hashlib.blake2b(b"curriculum\0" + settings.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=16)
+    cached = parsed.lookup(key.digest())
+    if cached is not None:
+        try:
+            return curriculum.decode(cached)
+        except ValueError:
+            pass  # a broken cache entry is only slower
+    source, problems = sources.decode(data, shown)
+    if source is None:
+        return None, problems
+    found, problems = curriculum.parse_curriculum(source.text, shown, cfg.phase_word, cfg.sections)
+    parsed.add(key.digest(), curriculum.encode(found, problems))
+    return found, problems
+
+
+def _config_and_plan(cards_dir: Path, parsed: Memo) -> tuple[DeckConfig, Curriculum, list[Problem]]:
     if not cards_dir.is_dir():
         raise ProblemsError(
             (error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),)
@@ -70,17 +93,16 @@ def _config_and_plan(cards_dir: Path) -> tuple[DeckConfig, Curriculum, list[Prob
             Location(str(cards_dir / config.FILENAME)), f"curriculum file '{cfg.curriculum}' not found in {cards_dir}"
         )
         raise ProblemsError(sort_problems([*problems, missing]))
-    source, found = sources.read_text(path, str(path))
-    if source is None:
+    plan, found = read_curriculum(path, cfg, parsed)
+    if plan is None:
         raise ProblemsError(sort_problems(problems + found))
-    parsed, found = curriculum.parse_curriculum(source.text, str(path), cfg.phase_word, cfg.sections)
-    return cfg, parsed, problems + found
+    return cfg, plan, problems + found
 
 
 def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
     """Read and check a deck project; raise ProblemsError with every error found."""
-    cfg, plan, problems = _config_and_plan(cards_dir)
     parsed = parsed if parsed is not None else Memo()
+    cfg, plan, problems = _config_and_plan(cards_dir, parsed)
     files = discover(cards_dir)
     loaded: list[Question] = []
     for path in files:

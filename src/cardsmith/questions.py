@@ -120,8 +120,8 @@ def _read_texts(card: _Reading) -> None:
         elif name in TEXT_KEYS or name in ("id", "type"):
             text, found = sources.text_value(card.path, value, name)
             card.problems.extend(found)
-            if text is not None:
-                card.values[name] = text
+            if text is not None:  # space around a value means nothing (a block scalar ends with a newline)
+                card.values[name] = text.strip()
 
 
 def _read_id(card: _Reading) -> str:

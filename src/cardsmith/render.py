@@ -14,11 +14,11 @@ import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.texmath import texmath_plugin
+if TYPE_CHECKING:  # markdown-it is loaded by `markdown()`, when a field is first parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from cardsmith import cloze
 from cardsmith.memo import Memo, key_of
@@ -79,6 +79,9 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
 @functools.cache
 def markdown() -> MarkdownIt:
     """The one Markdown parser for card fields."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.texmath import texmath_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight, "breaks": False})
     md.enable(["table", "strikethrough"])
     md.use(texmath_plugin, delimiters="brackets")

@@ -20,11 +20,11 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.texmath import texmath_plugin
+if TYPE_CHECKING:  # markdown-it is loaded by `markdown()`, when a field is first parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from cardsmith.cloze import blank_label, fill_blanks
 from cardsmith.model import BLANK_OPEN
@@ -65,6 +65,9 @@ def _hardbreak_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
 @functools.cache
 def markdown() -> MarkdownIt:
     """A parser configured like cardsmith's card renderer (render.py), minus Pygments."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.texmath import texmath_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "breaks": False})
     md.enable(["table", "strikethrough"])
     md.use(texmath_plugin, delimiters="brackets")

@@ -142,3 +142,26 @@ def test_a_deck_with_the_id_collection_never_writes_collection_apkg(mini: Path, 
     build(mini, tmp_path / "out", now=NOW)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["collection-all.apkg", "collection-phase-1.apkg", "collection-phase-2.apkg"]
+
+
+@pytest.mark.parametrize("deck", ["mini", "exporters/deck"])
+def test_anki_works_out_the_sort_field_that_packages_leave_empty(deck: str, tmp_path: Path, collection: Any) -> None:
+    import shutil
+    import sqlite3
+    import zipfile
+
+    from conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / deck, tmp_path / "cards")
+    build(tmp_path / "cards", tmp_path / "decks", ("apkg",), now=NOW)
+    package = next(p for p in (tmp_path / "decks").iterdir() if "-phase-" not in p.name)
+    with zipfile.ZipFile(package) as packed:
+        (tmp_path / "packaged.anki2").write_bytes(packed.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "packaged.anki2") as db:
+        assert {sfld for (sfld,) in db.execute("select sfld from notes")} == {""}
+    import_apkg(collection, package)
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        sort_field = collection.db.scalar("select sfld from notes where id = ?", nid)
+        assert sort_field, note.fields[0]  # the text of the first field, which Anki works out itself
+        assert sort_field.split()[0] in note.fields[0]

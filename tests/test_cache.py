@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from cardsmith import build as build_module
 from cardsmith import cache, curriculum, questions, render
 from cardsmith.build import build
+from cardsmith.errors import ProblemsError
 from cardsmith.exporters import text
 from cardsmith.exporters.apkg import ApkgExporter
 from cardsmith.exporters.plain_csv import CsvExporter
@@ -36,6 +38,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
         monkeypatch.setattr(owner, name, counting)
 
+    count(build_module, "prepare", "prepare")
     count(questions, "load_questions", "parse")
     count(curriculum, "parse_curriculum", "curriculum")
     count(render, "render_markdown", "render")
@@ -66,9 +69,68 @@ def test_an_unchanged_rebuild_parses_renders_converts_and_writes_nothing(
     before = digests(out)
     calls.clear()
     result = build(mini, out, FORMATS, now=NOW + 60)
-    assert calls == Counter()
-    assert result.written == ()
+    assert calls == Counter()  # not even loaded: everything is as the last build left it
+    assert (result.written, result.notes, len(result.changes.unchanged)) == ((), 7, 7)
     assert digests(out) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a question file added",
+        "the lock of an older build",
+        "an image changed",
+        "a stray file where a format writes",
+        "an output deleted",
+    ],
+)
+def test_a_build_does_the_work_when_anything_it_reads_or_writes_differs(
+    mini: Path, tmp_path: Path, calls: Counter[str], change: str
+) -> None:
+    out = tmp_path / "decks"
+    (mini / "questions" / "dot.png").write_bytes(b"png 1")
+    edit(mini / "questions" / "phase-1.yaml", "a: Нет.", "a: Нет. ![точка](dot.png)")
+    build(mini, out, FORMATS, now=NOW)
+    older_lock = (mini / "cardsmith.lock").read_bytes()
+    edit(mini / "questions" / "phase-1.yaml", "a: Нет.", "a: Нельзя.")
+    build(mini, out, FORMATS, now=NOW + 60)
+    expected = digests(out)
+    if change == "a question file added":
+        (mini / "questions" / "empty.yaml").write_text("cards: []\n", encoding="utf-8")
+    elif change == "the lock of an older build":
+        (mini / "cardsmith.lock").write_bytes(older_lock)
+    elif change == "an image changed":
+        (mini / "questions" / "dot.png").write_bytes(b"png 2")
+    elif change == "a stray file where a format writes":
+        (out / "mini-deck-phase-9.apkg").write_bytes(b"an old package")
+    else:
+        (out / "mini-deck.csv").unlink()
+    calls.clear()
+    result = build(mini, out, FORMATS, now=NOW + 120)
+    assert calls["prepare"] == 1
+    if change == "a stray file where a format writes":
+        assert [Path(p).name for p in result.removed] == ["mini-deck-phase-9.apkg"]
+    if change in ("the lock of an older build", "an image changed"):
+        assert result.written  # a newer lock, a package with the new image
+    else:
+        assert digests(out) == expected
+
+
+def test_warnings_come_back_when_there_is_nothing_to_build_and_strict_still_fails_on_them(
+    mini: Path, tmp_path: Path, calls: Counter[str]
+) -> None:
+    edit(mini / "questions" / "phase-2.yaml", 'a: "201"', 'a: "`201`"')
+    first = build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    assert [w.message.split(":")[0] for w in first.warnings] == [
+        "a type-in answer is compared with what the learner types, character for character, and is not Markdown"
+    ]
+    calls.clear()
+    again = build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    assert calls["prepare"] == 0
+    assert again.warnings == first.warnings
+    with pytest.raises(ProblemsError) as caught:
+        build(mini, tmp_path / "decks", FORMATS, now=NOW, strict=True)
+    assert caught.value.problems == first.warnings
 
 
 def test_an_edit_re_renders_one_field_and_rewrites_only_the_files_that_hold_the_card(
@@ -81,7 +143,7 @@ def test_an_edit_re_renders_one_field_and_rewrites_only_the_files_that_hold_the_
     calls.clear()
     edit(mini / "questions" / "phase-1.yaml", "a: Нет.", "a: Нельзя.")
     result = build(mini, out, FORMATS, now=NOW + 60)
-    assert calls == Counter({"parse": 1, "render": 1, "plain": 1, "apkg": 2, "csv": 1})
+    assert calls == Counter({"prepare": 1, "parse": 1, "render": 1, "plain": 1, "apkg": 2, "csv": 1})
     assert sorted(Path(p).name for p in result.written) == [
         "cardsmith.lock",
         "mini-deck-mnemosyne.txt",
@@ -160,3 +222,10 @@ def test_rendering_on_several_cores_gives_the_same_bytes(
     build(mini, tmp_path / "parallel", now=NOW)
     assert rendered and rendered[0] > 10  # rendered by the worker processes
     assert digests(tmp_path / "parallel") == serial
+
+
+def test_the_stamp_names_the_installed_version_of_each_library() -> None:
+    from importlib.metadata import version
+
+    for module, project in cache.LIBRARIES:
+        assert f"-{version(project)}.dist-info" in cache._installed(module, project), project

@@ -65,7 +65,7 @@ def test_editing_one_answer_updates_exactly_that_note_and_keeps_all_reviews(
 
     edit(mini / "questions" / "phase-1.yaml", "a: Нет.", "a: Нет, только с буквы или `_`.")
     result = build(mini, out, now=NOW + 3600)
-    assert result.plan.changes.changed == ("name-rules",)
+    assert result.changes.changed == ("name-rules",)
 
     log = counts(import_apkg(collection, out / "mini-deck.apkg"))
     assert log == {
@@ -152,8 +152,8 @@ def test_renaming_an_id_with_was_keeps_the_guid_and_the_history(mini: Path, tmp_
         "  - id: variable-name-first-char\n    was: name-rules\n",
     )
     result = build(mini, out, now=NOW + 60)
-    assert result.plan.changes.changed == ("variable-name-first-char",)
-    assert result.plan.changes.removed == ()
+    assert result.changes.changed == ("variable-name-first-char",)
+    assert result.changes.removed == ()
     log = counts(import_apkg(collection, out / "mini-deck.apkg"))
     assert (log["new"], log["updated"], log["conflicting"]) == (0, 1, 0)
     note = note_by_card_id(collection, "variable-name-first-char")
@@ -188,7 +188,7 @@ def test_a_stylesheet_change_updates_the_note_type_without_conflicts(
     finally:
         monkeypatch.undo()
         notetypes.stylesheet.cache_clear()
-    assert result.plan.changes.notetypes_changed == ("basic", "cloze", "reversed", "type-in")
+    assert result.changes.notetypes_changed == ("basic", "cloze", "reversed", "type-in")
     log = counts(import_apkg(collection, out / "mini-deck.apkg"))
     assert (log["new"], log["conflicting"]) == (0, 0)
     assert ".cs-new { color: red; }" in note_by_card_id(collection, "name-rules").note_type()["css"]
@@ -208,6 +208,7 @@ def test_a_change_of_fields_or_templates_is_refused_without_the_flag(
         notetypes.BASIC.templates,
     )
     monkeypatch.setitem(notetypes.NOTETYPES, "basic", changed)
+    monkeypatch.setattr(cache, "stamp", lambda: "a version whose note type changed")
     with pytest.raises(ProblemsError) as caught:
         build(mini, tmp_path / "decks", now=NOW + 60)
     assert "the fields or templates of note type 'cardsmith Basic' changed" in caught.value.problems[0].message
@@ -227,7 +228,7 @@ def test_status_warns_about_what_anki_will_not_do(mini: Path, tmp_path: Path) ->
         (mini / "questions" / "phase-2.yaml").read_text().split("  - id: ci-pipeline")[0], encoding="utf-8"
     )
     result = build(mini, tmp_path / "decks", now=NOW + 60)
-    changes = result.plan.changes
+    changes = result.changes
     assert (changes.changed, changes.removed) == (("late-card", "floor-division"), ("ci-pipeline",))
     messages = [p.message for p in result.warnings]
     assert any(

@@ -1,27 +1,31 @@
 """`cardsmith build`: read and plan the deck project, then write what changed — or, with `check`, say it.
 
-The build reads like the pipeline: load the caches, prepare the deck (load, check, render, plan),
-build the outputs that may have changed, stage them with the lock, rename them into place, and
-remember what was built. Nothing is written unless everything before it succeeded.
+The build reads like the pipeline: if nothing at all changed since the last build, say so;
+otherwise load the caches, prepare the deck (load, check, render, plan), build the outputs that
+may have changed, stage them with the lock, rename them into place, and remember what was built.
+Nothing is written unless everything before it succeeded.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cardsmith import cache, files
+from cardsmith import cache, files, lastbuild
 from cardsmith.errors import OutputError, Problem, ProblemsError
-from cardsmith.exporters import NAMES
-from cardsmith.outputs import build_outputs, obsolete_outputs
-from cardsmith.pipeline import prepare
-from cardsmith.plan import Plan
+from cardsmith.exporters import NAMES, get_exporter
+from cardsmith.model import Project
+from cardsmith.outputs import Outputs, build_outputs, obsolete_outputs
+from cardsmith.pipeline import Prepared, prepare
+from cardsmith.plan import Changes
 from cardsmith.project import lock_path
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    plan: Plan
+    notes: int
+    changes: Changes
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()  # with check=True: files that differ from what the sources build
@@ -44,20 +48,28 @@ def build(
     With `strict`, warnings (a removed card, a rename without `was:`…) stop the build like errors.
     `check` trusts no cache: it builds everything from the sources and compares bytes.
     """
+    files.check_out_dir(out_dir)
+    if not check:
+        done = _nothing_to_do(cards_dir, out_dir, formats)
+        if done is not None:
+            if strict and done.warnings:
+                raise ProblemsError(done.warnings)
+            return done
     caches = cache.Caches() if check else cache.load(cards_dir)
     prepared = prepare(cards_dir, caches, now=now, allow_schema_change=allow_schema_change)
     chosen = formats or prepared.project.config.formats
     unknown = [f for f in chosen if f not in NAMES]
     if unknown:
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
-    files.check_out_dir(out_dir)
     if strict and prepared.warnings:
         raise ProblemsError(prepared.warnings)
     deck, lock = prepared.plan.deck, lock_path(cards_dir)
+    changes = prepared.plan.changes
     obsolete = obsolete_outputs(deck, chosen, out_dir)
     with files.Staging() as staging:
         write = (lambda path, data: None) if check else staging.stage
         made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write)
+        outputs = sorted(map(str, made.changed + made.unchanged))
         lock_text = prepared.plan.lock_text.encode("utf-8")
         if not lock.is_file() or lock.read_bytes() != lock_text:
             made.changed.append(lock)
@@ -67,15 +79,48 @@ def build(
         changed, unchanged = sorted(map(str, made.changed)), tuple(sorted(map(str, made.unchanged)))
         if check:
             stale = tuple(sorted(changed + [str(p) for p in obsolete]))
-            return BuildResult(prepared.plan, stale=stale, unchanged=unchanged, warnings=prepared.warnings)
+            return BuildResult(len(deck.notes), changes, stale=stale, unchanged=unchanged, warnings=prepared.warnings)
         staging.commit(last=lock)
         files.remove(obsolete)
-    caches.outputs.update(made.records)
+    _remember(caches, prepared, made, out_dir, formats, chosen, outputs, lock_text)
     cache.save(cards_dir, caches)
-    return BuildResult(
-        prepared.plan,
-        written=tuple(changed),
-        unchanged=unchanged,
-        removed=tuple(map(str, obsolete)),
-        warnings=prepared.warnings,
+    written, removed = tuple(changed), tuple(map(str, obsolete))
+    return BuildResult(len(deck.notes), changes, written, unchanged, removed=removed, warnings=prepared.warnings)
+
+
+def _nothing_to_do(cards_dir: Path, out_dir: Path, formats: tuple[str, ...] | None) -> BuildResult | None:
+    """The result of a build whose sources, lock and outputs are exactly as the last one left them, if so."""
+    builds, records = cache.load_builds(cards_dir)
+    text = builds.get(lastbuild.key(out_dir, formats))
+    last = lastbuild.decode(text) if text is not None else None
+    if last is None or not lastbuild.nothing_changed(cards_dir, out_dir, lock_path(cards_dir), last, records):
+        return None
+    unchanged = tuple(sorted([*last.outputs, str(lock_path(cards_dir))]))
+    return BuildResult(len(last.notes), Changes(unchanged=last.notes), unchanged=unchanged, warnings=last.warnings)
+
+
+def _remember(
+    caches: cache.Caches,
+    prepared: Prepared,
+    made: Outputs,
+    out_dir: Path,
+    formats: tuple[str, ...] | None,
+    chosen: tuple[str, ...],
+    outputs: list[str],
+    lock_text: bytes,
+) -> None:
+    """Keep what this build was made from and wrote, for the next build's cache."""
+    caches.outputs.update(made.records)
+    project: Project = prepared.project
+    deck = prepared.plan.deck
+    caches.builds[lastbuild.key(out_dir, formats)] = lastbuild.encode(
+        lastbuild.LastBuild(
+            read=project.read,
+            questions=project.files,
+            lock=hashlib.sha256(lock_text).hexdigest(),
+            outputs=tuple(outputs),
+            patterns=tuple(p for name in chosen for p in get_exporter(name).patterns(deck)),
+            notes=tuple(note.id for note in deck.notes),
+            warnings=project.problems,  # the plan's warnings are about the lock this build replaced
+        )
     )

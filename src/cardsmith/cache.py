@@ -20,6 +20,7 @@ import functools
 import hashlib
 import sqlite3
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,29 +30,57 @@ from cardsmith.memo import Memo
 FOLDER = ".cardsmith-cache"
 FILE = "cache.sqlite3"
 OLD_FILES = ("render.sqlite3",)  # what cardsmith 0.1 kept in the same folder
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Pygments", "genanki", "chevron", "PyYAML")
+LIBRARIES = (  # (module, project) of each library that shapes the output
+    ("markdown_it", "markdown-it-py"),
+    ("mdit_py_plugins", "mdit-py-plugins"),
+    ("pygments", "Pygments"),
+    ("genanki", "genanki"),
+    ("chevron", "chevron"),
+    ("yaml", "PyYAML"),
+)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (stamp TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL, uses BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS builds (arguments TEXT PRIMARY KEY, record TEXT NOT NULL);
 """
+
+
+def _installed(module: str, project: str) -> str:
+    """Where a library is installed and which version: the name of its `*.dist-info` folder.
+
+    Read off the folder, not through importlib.metadata, which takes longer than a small build.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"{module}: not installed"
+    origin = Path(spec.origin)
+    folder = origin.parent.parent if origin.name == "__init__.py" else origin.parent
+    prefix = project.lower().replace("-", "_") + "-"
+    try:
+        found = sorted(
+            p.name for p in folder.iterdir() if p.name.lower().startswith(prefix) and p.suffix == ".dist-info"
+        )
+    except OSError:
+        found = []
+    if not found:  # not installed from a wheel: its file will have to do
+        stat = origin.stat()
+        found = [f"{stat.st_size}:{stat.st_mtime_ns}"]
+    return f"{module}={origin}:{found}"
 
 
 @functools.cache
 def stamp() -> str:
     """What decides every cached result: cardsmith's own code and the versions it runs with."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={version(name)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
+    for module, project in LIBRARIES:
+        digest.update(_installed(module, project).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(f"{sys.version}\0{sqlite3.sqlite_version}".encode())
     return digest.hexdigest()
 
@@ -73,10 +102,32 @@ class Caches:
     fields: Memo = field(default_factory=Memo)
     outputs: dict[str, Record] = field(default_factory=dict)
     previous_outputs: dict[str, Record] = field(default_factory=dict)
+    builds: dict[str, str] = field(default_factory=dict)  # a build's arguments -> what it read and wrote (lastbuild.py)
+    previous_builds: dict[str, str] = field(default_factory=dict)
 
 
 def path_of(cards_dir: Path) -> Path:
     return cards_dir / FOLDER / FILE
+
+
+def load_builds(cards_dir: Path) -> tuple[dict[str, str], dict[str, Record]]:
+    """Only what the last builds read and wrote (quick to read): see lastbuild.py."""
+    path = path_of(cards_dir)
+    if not path.is_file():
+        return {}, {}
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+                return {}, {}
+            outputs = {p: Record(i, s) for p, i, s in db.execute("SELECT path, inputs, sha256 FROM outputs")}
+            builds = dict(db.execute("SELECT arguments, record FROM builds"))
+    except sqlite3.Error:
+        return {}, {}
+    if not all(isinstance(v, str) for v in builds.values()) or not all(
+        isinstance(r.sha256, str) for r in outputs.values()
+    ):
+        return {}, {}
+    return builds, outputs
 
 
 def load(cards_dir: Path) -> Caches:
@@ -88,13 +139,12 @@ def load(cards_dir: Path) -> Caches:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
                 return Caches()
-            questions = {
-                k: v.decode("utf-8", "surrogatepass") for k, v in db.execute("SELECT key, value FROM questions")
-            }
-            fields = {k: v.decode("utf-8", "surrogatepass") for k, v in db.execute("SELECT key, value FROM fields")}
+            questions = dict(db.execute("SELECT key, CAST(value AS TEXT) FROM questions"))  # stored as UTF-8 bytes
+            fields = dict(db.execute("SELECT key, CAST(value AS TEXT) FROM fields"))
             outputs = {
                 p: Record(i, s, u) for p, i, s, u in db.execute("SELECT path, inputs, sha256, uses FROM outputs")
             }
+            builds = dict(db.execute("SELECT arguments, record FROM builds"))
     except (sqlite3.Error, AttributeError, UnicodeDecodeError):
         return Caches()  # a broken cache is only slower
     if not all(isinstance(k, bytes) and isinstance(v, str) for table in (questions, fields) for k, v in table.items()):
@@ -103,7 +153,13 @@ def load(cards_dir: Path) -> Caches:
         isinstance(r.inputs, str) and isinstance(r.sha256, str) and isinstance(r.uses, bytes) for r in outputs.values()
     ):
         return Caches()
-    return Caches(Memo(questions), Memo(fields), dict(outputs), outputs)
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in builds.items()):
+        return Caches()
+    return Caches(Memo(questions), Memo(fields), dict(outputs), outputs, dict(builds), builds)
+
+
+def _text(value: str | Callable[[], str]) -> str:
+    return value() if callable(value) else value
 
 
 def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) -> None:
@@ -112,7 +168,7 @@ def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) 
     db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in known - used.keys()))
     # Values go in as UTF-8 bytes made here: given a str, SQLite would keep a UTF-8 copy inside
     # each of them for as long as the build holds it (tens of MB on a large deck).
-    new = ((k, used[k].encode("utf-8", "surrogatepass")) for k in used.keys() - known)
+    new = ((k, _text(used[k]).encode("utf-8", "surrogatepass")) for k in used.keys() - known)
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", new)
 
 
@@ -125,18 +181,27 @@ def _write(path: Path, caches: Caches) -> None:
             known_questions: set[bytes] = set()
             known_fields: set[bytes] = set()
         else:
-            known_questions = {k for (k,) in db.execute("SELECT key FROM questions")}
-            known_fields = {k for (k,) in db.execute("SELECT key FROM fields")}
+            # What this build loaded is what the file holds (a build running beside this one can
+            # only have added entries, which stay).
+            known_questions = set(caches.questions.known)
+            known_fields = set(caches.fields.known)
         _replace(db, "questions", caches.questions, known_questions)
         _replace(db, "fields", caches.fields, known_fields)
         db.execute("DELETE FROM outputs")
         records = sorted(caches.outputs.items())
         db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)", ((p, r.inputs, r.sha256, r.uses) for p, r in records))
+        db.execute("DELETE FROM builds")
+        db.executemany("INSERT INTO builds VALUES (?, ?)", sorted(caches.builds.items()))
 
 
 def save(cards_dir: Path, caches: Caches) -> None:
     """Write back what this build used, changing only what differs (a cache is never worth failing a build)."""
-    if caches.questions.unchanged and caches.fields.unchanged and caches.outputs == caches.previous_outputs:
+    if (
+        caches.questions.unchanged
+        and caches.fields.unchanged
+        and caches.outputs == caches.previous_outputs
+        and caches.builds == caches.previous_builds
+    ):
         return
     path = path_of(cards_dir)
     for _attempt in range(2):

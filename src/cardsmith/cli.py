@@ -119,7 +119,7 @@ def build(
         cards_dir, out_dir, formats or None, check=check, strict=strict, allow_schema_change=allow_schema_change
     )
     _print_problems(result.warnings)
-    changes = result.plan.changes
+    changes = result.changes
     if check:
         if result.stale:
             for path in result.stale:
@@ -133,7 +133,7 @@ def build(
         return
     removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
     click.echo(
-        f"{len(result.plan.deck.notes)} notes: {changes.summary()}; "
+        f"{result.notes} notes: {changes.summary()}; "
         f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged{removed}."
     )
 
@@ -264,7 +264,7 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
         result = run_build(cards_dir, out_dir, formats or None)
         for problem in result.warnings:
             click.echo(str(problem), err=True)
-        return f"{len(result.plan.deck.notes)} notes: {result.plan.changes.summary()}; {len(result.written)} file(s) written."
+        return f"{result.notes} notes: {result.changes.summary()}; {len(result.written)} file(s) written."
 
     click.echo(f"watching {cards_dir} (Ctrl-C to stop)")
     try:

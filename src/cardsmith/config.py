@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
@@ -17,18 +16,6 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 TEXT_KEYS = ("title", "id", "description", "version", "curriculum", "phase_word")
 LIST_KEYS = ("authors", "sections", "formats")
 REQUIRED = ("title", "id")
-
-
-def load_config(cards_dir: Path, known_formats: tuple[str, ...]) -> tuple[DeckConfig | None, list[Problem]]:
-    """Read and check `deck.yaml` in a deck project."""
-    shown = str(cards_dir / FILENAME)
-    path = cards_dir / FILENAME
-    if not path.is_file():
-        return None, [error(Location(shown), f"no {FILENAME} here; create one with `cardsmith init {cards_dir}`")]
-    source, problems = sources.read_text(path, shown)
-    if source is None:
-        return None, problems
-    return parse_config(source, known_formats)
 
 
 def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[DeckConfig | None, list[Problem]]:

@@ -25,6 +25,7 @@ class MediaReader:
         self.root = cards_dir.resolve()
         self.names: dict[Path, str] = {}
         self.files: dict[str, bytes] = {}
+        self.read: dict[str, str] = {}  # path -> SHA-256 of the bytes read
 
     def of(self, question: Question) -> tuple[Media, list[Problem]]:
         """The images of one card (source as written -> packaged name), and what is wrong with them."""
@@ -50,7 +51,8 @@ class MediaReader:
                 continue
             if target not in self.names:
                 data = target.read_bytes()
-                self.names[target] = f"{hashlib.sha256(data).hexdigest()[:8]}-{target.name}"
+                self.read[str(target)] = hashlib.sha256(data).hexdigest()
+                self.names[target] = f"{self.read[str(target)][:8]}-{target.name}"
                 self.files[self.names[target]] = data
             found[src] = self.names[target]
         return tuple(sorted(found.items())), problems

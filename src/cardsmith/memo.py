@@ -10,7 +10,7 @@ cache holds exactly this build's results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, KeysView, Mapping
 from typing import Any
 
 Arg = str | tuple[tuple[str, str], ...]
@@ -60,7 +60,7 @@ class Memo:
 
     def __init__(self, known: Mapping[bytes, str] | None = None) -> None:
         self._known = known or {}
-        self._used: dict[bytes, str] = {}
+        self._used: dict[bytes, str | Callable[[], str]] = {}
 
     def __call__(self, function: Callable[..., str], *args: Any) -> str:
         return self.get(key_of(function, args), function, *args)
@@ -75,6 +75,8 @@ class Memo:
     def lookup(self, key: bytes) -> str | None:
         """A result by its key, counted as used; None when neither build has it."""
         value = self._used.get(key)
+        if callable(value):
+            value = self._used[key] = value()
         if value is None:
             value = self._known.get(key)
             if value is not None:
@@ -94,14 +96,23 @@ class Memo:
             if key not in self._used and key in self._known:
                 self._used[key] = self._known[key]
 
-    def add(self, key: bytes, value: str) -> None:
-        """Record a result computed elsewhere (by a worker process, or a loader)."""
+    def add(self, key: bytes, value: str | Callable[[], str]) -> None:
+        """Record a result computed elsewhere (by a worker process, or a loader).
+
+        A result given as a function is made only when asked for or written to the cache, so that a
+        build does not hold a large text it may never need (a question file's cards as JSON).
+        """
         self._used[key] = value
 
     @property
-    def used(self) -> dict[bytes, str]:
+    def used(self) -> dict[bytes, str | Callable[[], str]]:
         """Every result asked for in this build: what the next build's cache needs."""
         return self._used
+
+    @property
+    def known(self) -> KeysView[bytes]:
+        """The keys of the results of the last build."""
+        return self._known.keys()
 
     @property
     def unchanged(self) -> bool:

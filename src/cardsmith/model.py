@@ -226,6 +226,14 @@ class Note:
     digest: str  # everything the exporters see of the note but `mod`
     mod: int = 0  # seconds since the epoch when the content last changed (from the lock)
 
+    def dated(self, mod: int) -> Note:
+        """The note with its time: a copy, made quicker than by dataclasses.replace, which checks every field."""
+        copy = object.__new__(Note)
+        for name in Note.__slots__:
+            object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "mod", mod)
+        return copy
+
     def field(self, name: str) -> str:
         """The HTML of a field by name."""
         for key, value in self.fields:
@@ -292,6 +300,7 @@ class Project:
     files: tuple[str, ...]
     problems: tuple[Problem, ...]  # warnings only; errors stop the loading
     media: tuple[tuple[str, bytes], ...] = ()  # packaged file name -> bytes, sorted
+    read: tuple[tuple[str, str], ...] = ()  # every file read (deck.yaml, curriculum, questions, images) -> SHA-256
 
 
 @dataclass(frozen=True, slots=True)

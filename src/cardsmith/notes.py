@@ -52,6 +52,7 @@ class Place:
     tags: tuple[str, ...]
     breadcrumb: str
     phase: int
+    key: bytes = b""  # all of the above, for note keys (worked out once per topic)
 
 
 def _numbers_tag(prefix: str, node: Node) -> str:
@@ -83,7 +84,9 @@ def place_of(config: DeckConfig, curriculum: Curriculum, node: int) -> Place:
     crumb = " › ".join(
         short_name(n.title) if n.kind is not Kind.TOPIC or i < len(chain) - 1 else n.title for i, n in enumerate(chain)
     )
-    return Place(Deck(tuple(p.replace("::", ":") for p in parts)), tuple(tags), crumb, phase.ordinal)
+    deck = Deck(tuple(p.replace("::", ":") for p in parts))
+    key = repr((deck.parts, tags, crumb, phase.ordinal)).encode("utf-8", "surrogatepass")
+    return Place(deck, tuple(tags), crumb, phase.ordinal, key)
 
 
 def markdown_texts(card: Card) -> tuple[str, ...]:
@@ -94,22 +97,32 @@ def markdown_texts(card: Card) -> tuple[str, ...]:
     return (q.q, q.extra) if q.type is CardType.TYPE_IN else (q.q, q.a, q.extra)
 
 
-def _fields_and_sides(card: Card, renderer: Renderer) -> tuple[dict[str, tuple[str, str]], Sides]:
-    """Each field (but Topic and Card ID) by name as (HTML, render key or ""), and each side's Markdown."""
+def _markdown_fields(card: Card, renderer: Renderer) -> dict[str, tuple[str, str]]:
+    """Each Markdown field of the card's note by name: its HTML and its render key."""
     q, media = card.question, card.media
-
-    def markdown(text: str) -> tuple[str, str]:
-        return renderer.field(text, media)
-
     if q.type is CardType.CLOZE:
-        sides = Sides(cloze.hide_all(q.text), cloze.reveal_all(q.text), q.extra)
-        return {"Text": markdown(q.text), "Extra": markdown(q.extra)}, sides
+        return {"Text": renderer.field(q.text, media), "Extra": renderer.field(q.extra, media)}
+    fields = {"Front": renderer.field(q.q, media), "Extra": renderer.field(q.extra, media)}
+    if q.type is not CardType.TYPE_IN:
+        fields["Back"] = renderer.field(q.a, media)
+    return fields
+
+
+def _plain_fields(card: Card, place: Place) -> dict[str, str]:
+    """The fields that are plain text, as HTML: the breadcrumb, the card id and a type-in answer."""
+    q = card.question
+    fields = {"Topic": render_plain(place.breadcrumb), "Card ID": render_plain(q.id)}
     if q.type is CardType.TYPE_IN:
-        back, back_markdown = (render_plain(q.a), ""), plain_as_markdown(q.a)
-    else:
-        back, back_markdown = markdown(q.a), q.a
-    fields = {"Front": markdown(q.q), "Back": back, "Extra": markdown(q.extra)}
-    return fields, Sides(q.q, back_markdown, q.extra)
+        fields["Back"] = render_plain(q.a)  # plain, for Anki to compare with what the learner types
+    return fields
+
+
+def _sides(card: Card) -> Sides:
+    """The note as one question and one answer in Markdown (cloze: every deletion hidden, then shown)."""
+    q = card.question
+    if q.type is CardType.CLOZE:
+        return Sides(cloze.hide_all(q.text), cloze.reveal_all(q.text), q.extra)
+    return Sides(q.q, plain_as_markdown(q.a) if q.type is CardType.TYPE_IN else q.a, q.extra)
 
 
 def content_hash(notetype: str, values: tuple[str, ...], deck: str, tags: tuple[str, ...]) -> str:
@@ -122,12 +135,44 @@ def note_key(config: DeckConfig, card: Card, place: Place) -> bytes:
     """A digest of everything a note is made from but its position: the card as written, its images, its place."""
     q, where = card.question, card.question.location
     texts = (q.q, q.a, q.text, q.extra)
-    small = (config.id, q.id, q.type.value, q.tags, q.was, where.path, where.line, where.col, card.media, place.deck.parts)
-    small += (place.tags, place.breadcrumb, place.phase, tuple(map(len, texts)))
-    digest = hashlib.blake2b(repr(small).encode("utf-8", "surrogatepass"), digest_size=16)
+    small = (config.id, q.id, q.type.value, q.tags, q.was, where.path, where.line, where.col, card.media)
+    digest = hashlib.blake2b(place.key, digest_size=16)
+    digest.update(repr((small, tuple(map(len, texts)))).encode("utf-8", "surrogatepass"))
     for text in texts:  # long: hashed as they are (the lengths above keep them apart)
         digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.digest()
+
+
+def _note(card: Card, place: Place, order: int, digest: str, html: dict[str, str], made: _Made) -> Note:
+    q = card.question
+    notetype = FOR_CARD_TYPE[q.type]
+    return Note(
+        id=q.id,
+        guid=made.guid,
+        notetype=notetype.key,
+        fields=tuple((f.name, html[f.name]) for f in notetype.fields),
+        sides=made.sides,
+        cards=made.cards,
+        media=card.media,
+        deck=place.deck,
+        phase=place.phase,
+        tags=tuple(dict.fromkeys(place.tags + q.tags)),  # the topic's, then the card's own
+        order=order,
+        location=q.location,
+        was=q.was,
+        content_hash=made.content_hash,
+        digest=digest,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """What is costly to work out again for a note, and is remembered in its record."""
+
+    guid: str
+    cards: tuple[int, ...]
+    content_hash: str
+    sides: Sides
 
 
 def _new_note(
@@ -136,42 +181,26 @@ def _new_note(
     """The note of one card, made from scratch (its `mod` comes later), and its record for the memo.
 
     The record holds what is costly to work out again: the render key of each Markdown field (its
-    HTML is in the memo under that key), the HTML of the plain fields, the cards, the GUID, the
-    content hash (a hash of all the note's HTML, for the lock) and, for a cloze, its sides.
+    HTML is in the memo under that key), the GUID, the cards, the content hash (a hash of all the
+    note's HTML, for the lock) and, for a cloze, its sides.
     """
     q = card.question
     notetype = FOR_CARD_TYPE[q.type]
-    made, sides = _fields_and_sides(card, renderer)
-    made |= {"Topic": (render_plain(place.breadcrumb), ""), "Card ID": (render_plain(q.id), "")}
-    fields = tuple((f.name, made[f.name][0]) for f in notetype.fields)
-    if notetype.cloze:
-        cards = cloze.numbers(made["Text"][0]) or (1,)  # what Anki finds in the field it renders
-    else:
-        cards = tuple(range(1, len(notetype.templates) + 1))
-    tags = tuple(dict.fromkeys(place.tags + q.tags))  # the topic's, then the card's own
-    guid = guid_for(config.id, (q.was or (q.id,))[0])
-    content = content_hash(notetype.key, tuple(value for _, value in fields), place.deck.name, tags)
-    note = Note(
-        id=q.id,
-        guid=guid,
-        notetype=notetype.key,
-        fields=fields,
-        sides=sides,
-        cards=cards,
-        media=card.media,
-        deck=place.deck,
-        phase=place.phase,
-        tags=tags,
-        order=order,
-        location=q.location,
-        was=q.was,
-        content_hash=content,
-        digest=digest,
+    markdown = _markdown_fields(card, renderer)
+    html = {name: value for name, (value, _) in markdown.items()} | _plain_fields(card, place)
+    values = tuple(html[f.name] for f in notetype.fields)
+    cards = (cloze.numbers(html["Text"]) or (1,)) if notetype.cloze else tuple(range(1, len(notetype.templates) + 1))
+    tags = tuple(dict.fromkeys(place.tags + q.tags))
+    made = _Made(
+        guid_for(config.id, (q.was or (q.id,))[0]),
+        cards,  # for a cloze, what Anki finds in the field it renders
+        content_hash(notetype.key, values, place.deck.name, tags),
+        _sides(card),
     )
-    stored = [[name, key] if key else [name, None, html] for name, (html, key) in made.items()]
-    cloze_sides = [sides.front, sides.back] if notetype.cloze else None
-    record = json.dumps([guid, stored, list(cards), list(tags), content, cloze_sides], ensure_ascii=False)
-    return note, record
+    keys = {name: key for name, (_, key) in markdown.items() if key}
+    cloze_sides = [made.sides.front, made.sides.back] if notetype.cloze else None
+    record = json.dumps([made.guid, keys, list(cards), made.content_hash, cloze_sides], ensure_ascii=False)
+    return _note(card, place, order, digest, html, made), record
 
 
 def _remembered_note(card: Card, place: Place, order: int, digest: str, record: str, renderer: Renderer) -> Note | None:
@@ -179,37 +208,22 @@ def _remembered_note(card: Card, place: Place, order: int, digest: str, record: 
     q = card.question
     notetype = FOR_CARD_TYPE[q.type]
     try:
-        guid, stored, cards, tags, content, cloze_sides = json.loads(record)
-        made = {}
-        for name, key, *html in stored:
-            value = html[0] if key is None else renderer.memo.lookup(bytes.fromhex(key))
-            if not isinstance(value, str):
-                return None
-            made[name] = value
-        fields = tuple((f.name, made[f.name]) for f in notetype.fields)
+        guid, keys, cards, content, cloze_sides = json.loads(record)
+        html = _plain_fields(card, place)
+        texts = {"Text": q.text, "Extra": q.extra} if notetype.cloze else {"Front": q.q, "Back": q.a, "Extra": q.extra}
+        for name, text in texts.items():
+            if name not in html:
+                value = renderer.memo.lookup(bytes.fromhex(keys[name])) if text else ""
+                if not isinstance(value, str):
+                    return None
+                html[name] = value
         if notetype.cloze:
-            front, back = cloze_sides
-            sides = Sides(str(front), str(back), q.extra)
+            sides = Sides(str(cloze_sides[0]), str(cloze_sides[1]), q.extra)
         else:
-            sides = Sides(q.q, plain_as_markdown(q.a) if q.type is CardType.TYPE_IN else q.a, q.extra)
-        return Note(
-            id=q.id,
-            guid=str(guid),
-            notetype=notetype.key,
-            fields=fields,
-            sides=sides,
-            cards=tuple(int(n) for n in cards),
-            media=card.media,
-            deck=place.deck,
-            phase=place.phase,
-            tags=tuple(map(str, tags)),
-            order=order,
-            location=q.location,
-            was=q.was,
-            content_hash=str(content),
-            digest=digest,
-        )
-    except (TypeError, ValueError, KeyError):
+            sides = _sides(card)
+        made = _Made(str(guid), tuple(int(n) for n in cards), str(content), sides)
+        return _note(card, place, order, digest, html, made)
+    except (TypeError, ValueError, KeyError, IndexError):
         return None
 
 
@@ -252,4 +266,5 @@ def make_notes(
             note, record = _new_note(config, card, places[card.node], order, digests[order], renderer)
             renderer.memo.add(keys[order], record)
         notes.append(note)
+    renderer.forget()  # the render keys of this batch: the memo has the renders
     return tuple(notes)

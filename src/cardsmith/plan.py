@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from cardsmith import lock
 from cardsmith.errors import Location, Problem, ProblemsError, error, warning
@@ -89,7 +89,7 @@ def date_notes(notes: tuple[Note, ...], previous: lock.Lock, now: int) -> _Datin
         mod = lock.next_mod(old, "" if renamed else note.content_hash, now)
         count = max(note.cards)
         found.entries[note.id] = lock.Entry(note.content_hash, mod, deck_hash(note), count)
-        found.notes.append(replace(note, mod=mod))
+        found.notes.append(note.dated(mod))
         if old is None:
             found.new.append(note.id)
         elif old.content == note.content_hash and not renamed:

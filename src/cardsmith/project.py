@@ -34,10 +34,20 @@ def discover(cards_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(cards_dir).as_posix())
 
 
-def read_questions(path: Path, parsed: Memo) -> tuple[tuple[Question, ...], list[Problem]]:
+Read = dict[str, str]  # every file a build reads -> the SHA-256 of the bytes it read
+
+
+def _read(path: Path, read: Read) -> tuple[bytes | None, list[Problem]]:
+    data, problems = sources.read_bytes(path, str(path))
+    if data is not None:
+        read[str(path)] = hashlib.sha256(data).hexdigest()
+    return data, problems
+
+
+def read_questions(path: Path, parsed: Memo, read: Read) -> tuple[tuple[Question, ...], list[Problem]]:
     """The cards of one question file, from the cache when its bytes are the same as last time."""
     shown = str(path)
-    data, problems = sources.read_bytes(path, shown)
+    data, problems = _read(path, read)
     if data is None:
         return (), problems
     key = hashlib.blake2b(shown.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=16).digest()
@@ -51,14 +61,14 @@ def read_questions(path: Path, parsed: Memo) -> tuple[tuple[Question, ...], list
     if text is None:
         return (), problems
     found, problems = questions.load_questions(text)
-    parsed.add(key, questions.encode(found, problems))
+    parsed.add(key, lambda: questions.encode(found, problems))
     return found, problems
 
 
-def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo) -> tuple[Curriculum | None, list[Problem]]:
+def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo, read: Read) -> tuple[Curriculum | None, list[Problem]]:
     """The curriculum, from the cache when its bytes and the settings that shape it are unchanged."""
     shown = str(path)
-    data, problems = sources.read_bytes(path, shown)
+    data, problems = _read(path, read)
     if data is None:
         return None, problems
     settings = json.dumps([shown, cfg.phase_word, list(cfg.sections)], ensure_ascii=False)
@@ -77,14 +87,28 @@ def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo) -> tuple[Curricul
     return found, problems
 
 
-def _config_and_plan(cards_dir: Path, parsed: Memo) -> tuple[DeckConfig, Curriculum, list[Problem]]:
+def read_config(cards_dir: Path, read: Read) -> tuple[DeckConfig | None, list[Problem]]:
+    """`deck.yaml`, checked."""
+    from cardsmith.exporters import NAMES  # the format names deck.yaml may list
+
+    path = cards_dir / config.FILENAME
+    if not path.is_file():
+        return None, [
+            error(Location(str(path)), f"no {config.FILENAME} here; create one with `cardsmith init {cards_dir}`")
+        ]
+    data, problems = _read(path, read)
+    source, found = sources.decode(data, str(path)) if data is not None else (None, [])
+    if source is None:
+        return None, problems + found
+    return config.parse_config(source, NAMES)
+
+
+def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckConfig, Curriculum, list[Problem]]:
     if not cards_dir.is_dir():
         raise ProblemsError(
             (error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),)
         )
-    from cardsmith.exporters import NAMES  # the format names deck.yaml may list
-
-    cfg, problems = config.load_config(cards_dir, NAMES)
+    cfg, problems = read_config(cards_dir, read)
     if cfg is None:
         raise ProblemsError(sort_problems(problems))
     path = cards_dir / cfg.curriculum
@@ -93,7 +117,7 @@ def _config_and_plan(cards_dir: Path, parsed: Memo) -> tuple[DeckConfig, Curricu
             Location(str(cards_dir / config.FILENAME)), f"curriculum file '{cfg.curriculum}' not found in {cards_dir}"
         )
         raise ProblemsError(sort_problems([*problems, missing]))
-    plan, found = read_curriculum(path, cfg, parsed)
+    plan, found = read_curriculum(path, cfg, parsed, read)
     if plan is None:
         raise ProblemsError(sort_problems(problems + found))
     return cfg, plan, problems + found
@@ -102,11 +126,12 @@ def _config_and_plan(cards_dir: Path, parsed: Memo) -> tuple[DeckConfig, Curricu
 def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
     """Read and check a deck project; raise ProblemsError with every error found."""
     parsed = parsed if parsed is not None else Memo()
-    cfg, plan, problems = _config_and_plan(cards_dir, parsed)
+    read: Read = {}
+    cfg, plan, problems = _config_and_plan(cards_dir, parsed, read)
     files = discover(cards_dir)
     loaded: list[Question] = []
     for path in files:
-        found_questions, found = read_questions(path, parsed)
+        found_questions, found = read_questions(path, parsed, read)
         problems += found
         loaded.extend(found_questions)
     cards, found = assemble.link(plan, loaded)
@@ -119,8 +144,16 @@ def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
         with_media.append(replace(card, media=media) if media else card)
     if has_errors(problems):
         raise ProblemsError(sort_problems(problems))
+    read.update(images.read)
     return Project(
-        cards_dir, cfg, plan, tuple(with_media), tuple(str(p) for p in files), sort_problems(problems), images.packaged
+        cards_dir,
+        cfg,
+        plan,
+        tuple(with_media),
+        tuple(str(p) for p in files),
+        sort_problems(problems),
+        images.packaged,
+        tuple(sorted(read.items())),
     )
 
 

@@ -123,6 +123,10 @@ class Renderer:
         key = self._keys.get((text, media)) or key_of(render_markdown, (text, media))
         return self.memo.get(key, render_markdown, text, media), key.hex()
 
+    def forget(self) -> None:
+        """Drop the render keys worked out for the fields of the last batch (the memo keeps the renders)."""
+        self._keys = {}
+
     def prepare(self, fields: Iterable[tuple[str, Media]]) -> int:
         """Render the fields not rendered before on several cores, if there are enough; return how many.
 

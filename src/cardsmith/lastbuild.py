@@ -1,0 +1,81 @@
+"""What the last successful build read and wrote, to tell at once when a build has nothing to do.
+
+A build whose inputs are byte for byte those of the last successful build with the same
+arguments (deck.yaml, the curriculum, every question file and image, and the lock that build
+wrote), and whose outputs are still on disk as that build wrote them, would write nothing and
+find nothing new: it can say so without loading the deck. Any difference at all, a new question
+file or a stray file where a format writes, takes the whole build. Like the rest of the cache,
+this only makes a build faster: `build --check` never uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cardsmith.cache import Record
+from cardsmith.files import sha256_of
+from cardsmith.model import Location, Problem, Severity
+from cardsmith.project import discover
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """A successful build: what it read, what it wrote, and what it found."""
+
+    read: tuple[tuple[str, str], ...]  # every source file -> SHA-256 of the bytes read
+    questions: tuple[str, ...]  # the question files, as discovered
+    lock: str  # SHA-256 of the lock it left
+    outputs: tuple[str, ...]  # every output file of its formats (their bytes are in the output records)
+    patterns: tuple[str, ...]  # where its formats write (globs in the output folder): nothing else may be there
+    notes: tuple[str, ...]  # the card ids, in curriculum order
+    warnings: tuple[Problem, ...]  # what is wrong with the sources (warnings only)
+
+
+def key(out_dir: Path, formats: tuple[str, ...] | None) -> str:
+    """Builds with other arguments write other files: each has its own record."""
+    return json.dumps([str(out_dir.resolve()), list(formats) if formats else None])
+
+
+def encode(last: LastBuild) -> str:
+    warnings = [[w.severity.value, w.location.path, w.location.line, w.location.col, w.message] for w in last.warnings]
+    read = [list(pair) for pair in last.read]
+    parts = [read, list(last.questions), last.lock, list(last.outputs), list(last.patterns), list(last.notes), warnings]
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def decode(text: str) -> LastBuild | None:
+    """The record, or None if it is not what `encode` writes."""
+    try:
+        read, questions, lock, outputs, patterns, notes, warnings = json.loads(text)
+        return LastBuild(
+            tuple((str(path), str(digest)) for path, digest in read),
+            tuple(map(str, questions)),
+            str(lock),
+            tuple(map(str, outputs)),
+            tuple(map(str, patterns)),
+            tuple(map(str, notes)),
+            tuple(
+                Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
+                for severity, path, line, col, message in warnings
+            ),
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def nothing_changed(cards_dir: Path, out_dir: Path, lock: Path, last: LastBuild, records: dict[str, Record]) -> bool:
+    """Whether the sources, the lock and the outputs are all still exactly as the last build left them."""
+    if tuple(str(path) for path in discover(cards_dir)) != last.questions:
+        return False
+    if any(sha256_of(Path(path)) != digest for path, digest in last.read) or sha256_of(lock) != last.lock:
+        return False
+    for output in last.outputs:
+        record = records.get(str(Path(output).resolve()))
+        if record is None or sha256_of(Path(output)) != record.sha256:
+            return False
+    written = set(last.outputs)
+    if not out_dir.is_dir():
+        return False
+    return all(str(found) in written for pattern in last.patterns for found in out_dir.glob(pattern) if found.is_file())

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "src" / "cardsmith"
 
 # Every module belongs to exactly one layer; a new module must be given one here.
 MODEL = {"model"}
-LOADERS = {"sources", "config", "curriculum", "questions"}
+LOADERS = {"layout", "sources", "config", "curriculum", "questions"}
 CORE = {
     "errors",
     "suggest",

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from cardsmith import build as build_module
-from cardsmith import cache, curriculum, questions, render
+from cardsmith import cache, curriculum, pipeline, questions, render
 from cardsmith.build import build
 from cardsmith.errors import ProblemsError
 from cardsmith.exporters import text
@@ -38,7 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
         monkeypatch.setattr(owner, name, counting)
 
-    count(build_module, "prepare", "prepare")
+    count(pipeline, "prepare", "prepare")
     count(questions, "load_questions", "parse")
     count(curriculum, "parse_curriculum", "curriculum")
     count(render, "render_markdown", "render")

@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardsmith import cache, files, lastbuild
 from cardsmith.errors import OutputError, Problem, ProblemsError
-from cardsmith.exporters import NAMES, get_exporter
-from cardsmith.model import Project
-from cardsmith.outputs import Outputs, build_outputs, obsolete_outputs
-from cardsmith.pipeline import Prepared, prepare
+from cardsmith.layout import lock_path
 from cardsmith.plan import Changes
-from cardsmith.project import lock_path
+
+if TYPE_CHECKING:
+    from cardsmith.outputs import Outputs
+    from cardsmith.pipeline import Prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,11 @@ def build(
             if strict and done.warnings:
                 raise ProblemsError(done.warnings)
             return done
+    # Loaded only now: a build with nothing to do needs none of it.
+    from cardsmith.exporters import NAMES
+    from cardsmith.outputs import build_outputs, obsolete_outputs
+    from cardsmith.pipeline import prepare
+
     caches = cache.Caches() if check else cache.load(cards_dir)
     prepared = prepare(cards_dir, caches, now=now, allow_schema_change=allow_schema_change)
     chosen = formats or prepared.project.config.formats
@@ -110,8 +116,10 @@ def _remember(
     lock_text: bytes,
 ) -> None:
     """Keep what this build was made from and wrote, for the next build's cache."""
+    from cardsmith.exporters import get_exporter
+
     caches.outputs.update(made.records)
-    project: Project = prepared.project
+    project = prepared.project
     deck = prepared.plan.deck
     caches.builds[lastbuild.key(out_dir, formats)] = lastbuild.encode(
         lastbuild.LastBuild(

@@ -25,9 +25,10 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cardsmith.layout import CACHE
 from cardsmith.memo import Memo
 
-FOLDER = ".cardsmith-cache"
+FOLDER = CACHE
 FILE = "cache.sqlite3"
 OLD_FILES = ("render.sqlite3",)  # what cardsmith 0.1 kept in the same folder
 LIBRARIES = (  # (module, project) of each library that shapes the output

@@ -8,10 +8,11 @@ import yaml
 
 from cardsmith import sources
 from cardsmith.errors import Location, Problem, error
+from cardsmith.layout import CONFIG
 from cardsmith.model import DeckConfig
 from cardsmith.suggest import did_you_mean
 
-FILENAME = "deck.yaml"
+FILENAME = CONFIG
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 TEXT_KEYS = ("title", "id", "description", "version", "curriculum", "phase_word")
 LIST_KEYS = ("authors", "sections", "formats")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from cardsmith.cache import Record
 from cardsmith.files import sha256_of
+from cardsmith.layout import discover
 from cardsmith.model import Location, Problem, Severity
-from cardsmith.project import discover
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-LOCK_NAME = "cardsmith.lock"
+from cardsmith.layout import LOCK
+
+LOCK_NAME = LOCK
 HEADER = (
     "# cardsmith.lock: what each note was built from and when its content last changed.\n"
     "# Written by `cardsmith build`; commit it with the cards and do not edit it by hand.\n"

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from cardsmith.cache import Caches
 from cardsmith.errors import OutputError
+from cardsmith.layout import lock_path
 from cardsmith.model import Problem, Project
 from cardsmith.notes import make_notes
 from cardsmith.notetypes import stylesheet
 from cardsmith.plan import Plan, plan
-from cardsmith.project import load_project, lock_path, read_lock
+from cardsmith.project import load_project, read_lock
 from cardsmith.render import Renderer
 
 

@@ -15,24 +15,10 @@ from pathlib import Path
 
 from cardsmith import assemble, config, curriculum, lock, questions, sources
 from cardsmith.errors import Location, Problem, ProblemsError, error, has_errors, sort_problems
+from cardsmith.layout import discover, lock_path
 from cardsmith.media import MediaReader
 from cardsmith.memo import Memo
 from cardsmith.model import Curriculum, DeckConfig, Project, Question
-
-QUESTION_SUFFIXES = (".yaml", ".yml")
-
-
-def discover(cards_dir: Path) -> list[Path]:
-    """Question files under the deck project, sorted, deck.yaml and hidden folders left out."""
-    found = []
-    for path in cards_dir.rglob("*"):
-        rel = path.relative_to(cards_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix in QUESTION_SUFFIXES and path.name != config.FILENAME and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(cards_dir).as_posix())
-
 
 Read = dict[str, str]  # every file a build reads -> the SHA-256 of the bytes it read
 
@@ -155,10 +141,6 @@ def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
         images.packaged,
         tuple(sorted(read.items())),
     )
-
-
-def lock_path(cards_dir: Path) -> Path:
-    return cards_dir / lock.LOCK_NAME
 
 
 def read_lock(cards_dir: Path) -> lock.Lock:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cardsmith.errors import CardsmithError, ProblemsError
-from cardsmith.lock import LOCK_NAME
+from cardsmith.layout import LOCK
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -18,7 +18,7 @@ def snapshot(cards_dir: Path) -> Snapshot:
     found: Snapshot = {}
     for path in sorted(cards_dir.rglob("*")):
         hidden = any(part.startswith(".") for part in path.relative_to(cards_dir).parts)
-        if path.name == LOCK_NAME or hidden or not path.is_file():
+        if path.name == LOCK or hidden or not path.is_file():
             continue
         try:
             stat = path.stat()

@@ -7,6 +7,8 @@ an existing note"). The note types must already be in the collection: import one
 
 from __future__ import annotations
 
+import re
+
 from cardsmith.exporters.base import Convert, Output
 from cardsmith.model import BuiltDeck
 
@@ -24,7 +26,7 @@ HEADER = (
     "#if matches:update current",
 )
 META_COLUMNS = 4
-_NEEDS_QUOTES = ('"', "\t", "\n", "\r")
+_NEEDS_QUOTES = re.compile('["\t\n\r]')
 
 
 def quote(field: str) -> str:
@@ -34,7 +36,7 @@ def quote(field: str) -> str:
     (rslib build_csv_reader: `comment(Some(b'#'))`); Anki's GUID alphabet contains `#`, so a
     GUID or field starting with one is quoted too (docs/formats.md §1.1, "Body parsing rules").
     """
-    if field.startswith("#") or any(char in field for char in _NEEDS_QUOTES):
+    if field.startswith("#") or _NEEDS_QUOTES.search(field):
         return '"' + field.replace('"', '""') + '"'
     return field
 

@@ -231,3 +231,25 @@ def test_check_strict_fails_on_a_warning(mini: Path) -> None:
     assert run("check", "--cards", str(mini))[0] == 0
     code, _, err = run("check", "--cards", str(mini), "--strict")
     assert code == 1 and "warning: cloze card 'floor-division'" in err
+
+
+def test_no_command_leaves_a_temporary_file_behind(mini: Path, tmp_path: Path) -> None:
+    private = tmp_path / "tmp"
+    private.mkdir()
+    env = {"SOURCE_DATE_EPOCH": str(NOW), "TMPDIR": str(private), "PATH": "/usr/bin:/bin"}
+    questions = mini / "questions" / "phase-1.yaml"
+
+    def cardsmith(*args: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "cardsmith", *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    out = str(tmp_path / "decks")
+    cardsmith("build", "--cards", str(mini), "--out", out)  # cold: every package is written
+    questions.write_text(questions.read_text(encoding="utf-8").replace("a: Нет.", "a: Нельзя."), encoding="utf-8")
+    cardsmith("status", "--cards", str(mini))
+    cardsmith("check", "--cards", str(mini))
+    cardsmith("build", "--cards", str(mini), "--out", out, "--format", "apkg", "--format", "crowdanki")
+    cardsmith("build", "--cards", str(mini), "--out", out, "--format", "apkg", "--format", "crowdanki", "--check")
+    cardsmith("preview", "--cards", str(mini), "--out", str(tmp_path / "preview.html"))
+    assert list(private.iterdir()) == []
+    assert not [p for p in tmp_path.rglob("*.tmp")]  # nor half-written files beside the outputs

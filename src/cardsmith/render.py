@@ -132,8 +132,6 @@ class Renderer:
 
         The results go into the memo, so the build itself renders nothing again.
         """
-        from concurrent.futures import ProcessPoolExecutor
-
         pending: dict[bytes, tuple[str, Media]] = {}
         for text, media in fields:
             if text.strip() and (text, media) not in self._keys:
@@ -142,6 +140,8 @@ class Renderer:
                     pending[key] = (text, media)
         if self.workers < 2 or len(pending) < PARALLEL_FROM:
             return 0
+        from concurrent.futures import ProcessPoolExecutor
+
         keys, work = list(pending), list(pending.values())
         size = -(-len(work) // (self.workers * 4))
         batches = [work[i : i + size] for i in range(0, len(work), size)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,18 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
 NOW = 1_700_000_000  # a fixed "current time" for builds in tests
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file directly in a folder, by name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a file, which must contain it."""
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

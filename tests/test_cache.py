@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from cardsmith.errors import ProblemsError
 from cardsmith.exporters import text
 from cardsmith.exporters.apkg import ApkgExporter
 from cardsmith.exporters.plain_csv import CsvExporter
-from conftest import NOW
+from conftest import NOW, digests, edit
 
 FORMATS = ("apkg", "csv", "mnemosyne")
 
@@ -45,16 +44,6 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     count(ApkgExporter, "write", "apkg")
     count(CsvExporter, "write", "csv")
     return counted
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    content = path.read_text(encoding="utf-8")
-    assert old in content
-    path.write_text(content.replace(old, new), encoding="utf-8")
 
 
 def test_an_unchanged_rebuild_parses_renders_converts_and_writes_nothing(

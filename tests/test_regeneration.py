@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +11,7 @@ from anki_helpers import counts, import_apkg, note_by_card_id
 from cardsmith import cache, notetypes
 from cardsmith.build import build
 from cardsmith.errors import ProblemsError
-from conftest import NOW
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from conftest import NOW, digests, edit
 
 
 def study(col: Any, deck: str, answers: int) -> list[int]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cardsmith import assemble, config, curriculum, lock, questions, sources
 from cardsmith.errors import Location, Problem, ProblemsError, error, has_errors, sort_problems
@@ -20,6 +22,7 @@ from cardsmith.media import MediaReader
 from cardsmith.memo import Memo
 from cardsmith.model import Curriculum, DeckConfig, Project, Question
 
+T = TypeVar("T")
 Read = dict[str, str]  # every file a build reads -> the SHA-256 of the bytes it read
 
 
@@ -30,47 +33,50 @@ def _read(path: Path, read: Read) -> tuple[bytes | None, list[Problem]]:
     return data, problems
 
 
-def read_questions(path: Path, parsed: Memo, read: Read) -> tuple[tuple[Question, ...], list[Problem]]:
-    """The cards of one question file, from the cache when its bytes are the same as last time."""
-    shown = str(path)
-    data, problems = _read(path, read)
-    if data is None:
-        return (), problems
-    key = hashlib.blake2b(shown.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=16).digest()
-    cached = parsed.lookup(key)
-    if cached is not None:
-        try:
-            return questions.decode(cached)
-        except ValueError:
-            pass  # a broken cache entry is only slower
-    text, problems = sources.decode(data, shown)
-    if text is None:
-        return (), problems
-    found, problems = questions.load_questions(text)
-    parsed.add(key, lambda: questions.encode(found, problems))
-    return found, problems
-
-
-def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo, read: Read) -> tuple[Curriculum | None, list[Problem]]:
-    """The curriculum, from the cache when its bytes and the settings that shape it are unchanged."""
+def _parse_cached(
+    path: Path,
+    settings: str,
+    parsed: Memo,
+    read: Read,
+    parse: Callable[[sources.Text], tuple[T, list[Problem]]],
+    encode: Callable[[Any, list[Problem]], str],
+    decode: Callable[[str], tuple[T, list[Problem]]],
+) -> tuple[T | None, list[Problem]]:
+    """Parse a source file, or take the result from the cache when its bytes (and `settings`) are as last time."""
     shown = str(path)
     data, problems = _read(path, read)
     if data is None:
         return None, problems
-    settings = json.dumps([shown, cfg.phase_word, list(cfg.sections)], ensure_ascii=False)
-    key = hashlib.blake2b(b"curriculum\0" + settings.encode("utf-8", "surrogateescape") + b"\0" + data, digest_size=16)
-    cached = parsed.lookup(key.digest())
+    key = hashlib.blake2b(f"{settings}\0{shown}\0".encode("utf-8", "surrogateescape") + data, digest_size=16).digest()
+    cached = parsed.lookup(key)
     if cached is not None:
         try:
-            return curriculum.decode(cached)
+            return decode(cached)
         except ValueError:
             pass  # a broken cache entry is only slower
     source, problems = sources.decode(data, shown)
     if source is None:
         return None, problems
-    found, problems = curriculum.parse_curriculum(source.text, shown, cfg.phase_word, cfg.sections)
-    parsed.add(key.digest(), curriculum.encode(found, problems))
+    found, problems = parse(source)
+    parsed.add(key, lambda: encode(found, problems))  # made only when the cache is written
     return found, problems
+
+
+def read_questions(path: Path, parsed: Memo, read: Read) -> tuple[tuple[Question, ...], list[Problem]]:
+    """The cards of one question file, from the cache when its bytes are the same as last time."""
+    parse, encode, decode = questions.load_questions, questions.encode, questions.decode
+    found, problems = _parse_cached(path, "questions", parsed, read, parse, encode, decode)
+    return found or (), problems
+
+
+def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo, read: Read) -> tuple[Curriculum | None, list[Problem]]:
+    """The curriculum, from the cache when its bytes and the settings that shape it are unchanged."""
+
+    def parse(source: sources.Text) -> tuple[Curriculum, list[Problem]]:
+        return curriculum.parse_curriculum(source.text, source.path, cfg.phase_word, cfg.sections)
+
+    settings = json.dumps(["curriculum", cfg.phase_word, list(cfg.sections)], ensure_ascii=False)
+    return _parse_cached(path, settings, parsed, read, parse, curriculum.encode, curriculum.decode)
 
 
 def read_config(cards_dir: Path, read: Read) -> tuple[DeckConfig | None, list[Problem]]:

@@ -26,7 +26,19 @@ CORE = {
     "coverage",
     "skeleton",
 }
-SHELL = {"project", "media", "cache", "files", "outputs", "lastbuild", "pipeline", "build", "watch", "scaffold"}
+SHELL = {
+    "project",
+    "media",
+    "cache",
+    "files",
+    "outputs",
+    "lastbuild",
+    "clock",
+    "pipeline",
+    "build",
+    "watch",
+    "scaffold",
+}
 CLI = {"cli", "__main__", "__init__"}
 EXPORTER_USES = {"model", "cloze"}  # what an exporter may use besides the other exporter modules
 

@@ -401,3 +401,19 @@ def test_any_text_parses_as_a_curriculum_or_reports(text: str) -> None:
 def test_any_bytes_decode_or_report(data: bytes) -> None:
     text, problems = decode(data, "q.yaml")
     assert (text is None) == bool(problems)
+
+
+def test_an_image_that_cannot_be_read_is_a_located_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "questions" / "dot.png").write_bytes(b"png")
+    write(project, f"cards:\n  - id: img\n    q: '![x](dot.png)'\n    a: y\n    topic: {TOPIC}\n")
+    real = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path.name == "dot.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    code, err = check()
+    assert code == 1
+    assert err[0] == f"{Q}:2:5: error: image 'dot.png' cannot be read: Permission denied"

@@ -12,7 +12,7 @@ import pytest
 
 from cardsmith import cache, curriculum, pipeline, questions, render
 from cardsmith.build import build
-from cardsmith.errors import ProblemsError
+from cardsmith.errors import OutputError, ProblemsError
 from cardsmith.exporters import text
 from cardsmith.exporters.apkg import ApkgExporter
 from cardsmith.exporters.plain_csv import CsvExporter
@@ -217,3 +217,65 @@ def test_the_stamp_names_the_installed_version_of_each_library() -> None:
 
     for module, project in cache.LIBRARIES:
         assert f"-{version(project)}.dist-info" in cache._installed(module, project), project
+
+
+def test_a_build_with_other_formats_in_between_does_not_leave_its_packages_behind(mini: Path, tmp_path: Path) -> None:
+    # A build of all formats, one of the packages only with other sources (on another branch,
+    # say), then all formats again on the first sources: the packages must be those sources'.
+    out = tmp_path / "decks"
+    build(mini, out, FORMATS, now=NOW)
+    expected = digests(out)
+    deck_yaml = mini / "deck.yaml"
+    original = deck_yaml.read_text(encoding="utf-8")
+    deck_yaml.write_text(original.replace("A small deck for the tests.", "Другое описание."), encoding="utf-8")
+    build(mini, out, ("apkg",), now=NOW)
+    deck_yaml.write_text(original, encoding="utf-8")
+    result = build(mini, out, FORMATS, now=NOW)
+    assert sorted(Path(p).name for p in result.written) == [
+        "mini-deck-phase-1.apkg",
+        "mini-deck-phase-2.apkg",
+        "mini-deck.apkg",
+    ]
+    assert digests(out) == expected
+
+
+def test_a_broken_entry_or_row_in_the_cache_is_mended_by_the_next_build(
+    mini: Path, tmp_path: Path, calls: Counter[str]
+) -> None:
+    import sqlite3
+
+    build(mini, tmp_path / "decks", FORMATS, now=NOW)
+    database = mini / ".cardsmith-cache" / "cache.sqlite3"
+    for damage in (
+        "UPDATE questions SET value = CAST('[1' AS BLOB)",  # an entry that does not decode
+        "INSERT INTO fields VALUES ('a text key', 'of the wrong type')",  # a row that stops the cache loading
+    ):
+        with sqlite3.connect(database) as db:
+            db.execute(damage)
+            db.execute("DELETE FROM builds")  # so that the build does not stop at "nothing to do"
+        build(mini, tmp_path / "decks", FORMATS, now=NOW)
+        with sqlite3.connect(database) as db:
+            db.execute("DELETE FROM builds")
+        calls.clear()
+        build(mini, tmp_path / "decks", FORMATS, now=NOW)
+        assert (calls["parse"], calls["render"]) == (0, 0), damage
+
+
+def test_each_format_is_built_once_however_often_it_is_asked_for(mini: Path, tmp_path: Path) -> None:
+    result = build(mini, tmp_path / "decks", ("apkg", "csv", "apkg"), now=NOW)
+    assert len(result.written) == len(set(result.written)) == 5  # three packages, the CSV and the lock
+
+
+def test_a_bad_source_date_epoch_is_an_error_even_when_there_is_nothing_to_build(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(mini, tmp_path / "decks", now=NOW)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(OutputError, match="SOURCE_DATE_EPOCH must be a whole number of seconds"):
+        build(mini, tmp_path / "decks")
+
+
+def test_a_file_name_that_is_not_text_costs_only_the_cache(mini: Path, tmp_path: Path) -> None:
+    (mini / "questions" / "phase-2.yaml").rename(mini / "questions" / "\udcff.yaml")  # the byte 0xff
+    result = build(mini, tmp_path / "decks", now=NOW)
+    assert result.notes == 7

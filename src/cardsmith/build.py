@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardsmith import cache, files, lastbuild
+from cardsmith.clock import source_date_epoch
 from cardsmith.errors import OutputError, Problem, ProblemsError
 from cardsmith.layout import lock_path
 from cardsmith.plan import Changes
@@ -50,6 +51,7 @@ def build(
     `check` trusts no cache: it builds everything from the sources and compares bytes.
     """
     files.check_out_dir(out_dir)
+    now = source_date_epoch() if now is None else now  # checked even when there is nothing to do
     if not check:
         done = _nothing_to_do(cards_dir, out_dir, formats)
         if done is not None:
@@ -63,7 +65,7 @@ def build(
 
     caches = cache.Caches() if check else cache.load(cards_dir)
     prepared = prepare(cards_dir, caches, now=now, allow_schema_change=allow_schema_change)
-    chosen = formats or prepared.project.config.formats
+    chosen = tuple(dict.fromkeys(formats or prepared.project.config.formats))  # each format once
     unknown = [f for f in chosen if f not in NAMES]
     if unknown:
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
@@ -75,7 +77,7 @@ def build(
     with files.Staging() as staging:
         write = (lambda path, data: None) if check else staging.stage
         made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write)
-        outputs = sorted(map(str, made.changed + made.unchanged))
+        outputs = sorted((str(path), made.digests[path]) for path in made.changed + made.unchanged)
         lock_text = prepared.plan.lock_text.encode("utf-8")
         if not lock.is_file() or lock.read_bytes() != lock_text:
             made.changed.append(lock)
@@ -96,12 +98,11 @@ def build(
 
 def _nothing_to_do(cards_dir: Path, out_dir: Path, formats: tuple[str, ...] | None) -> BuildResult | None:
     """The result of a build whose sources, lock and outputs are exactly as the last one left them, if so."""
-    builds, records = cache.load_builds(cards_dir)
-    text = builds.get(lastbuild.key(out_dir, formats))
+    text = cache.load_builds(cards_dir).get(lastbuild.key(out_dir, formats))
     last = lastbuild.decode(text) if text is not None else None
-    if last is None or not lastbuild.nothing_changed(cards_dir, out_dir, lock_path(cards_dir), last, records):
+    if last is None or not lastbuild.nothing_changed(cards_dir, out_dir, lock_path(cards_dir), last):
         return None
-    unchanged = tuple(sorted([*last.outputs, str(lock_path(cards_dir))]))
+    unchanged = tuple(sorted([*(path for path, _ in last.outputs), str(lock_path(cards_dir))]))
     return BuildResult(len(last.notes), Changes(unchanged=last.notes), unchanged=unchanged, warnings=last.warnings)
 
 
@@ -112,7 +113,7 @@ def _remember(
     out_dir: Path,
     formats: tuple[str, ...] | None,
     chosen: tuple[str, ...],
-    outputs: list[str],
+    outputs: list[tuple[str, str]],
     lock_text: bytes,
 ) -> None:
     """Keep what this build was made from and wrote, for the next build's cache."""

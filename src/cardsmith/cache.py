@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -82,7 +84,7 @@ def stamp() -> str:
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for module, project in LIBRARIES:
         digest.update(_installed(module, project).encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(f"{sys.version}\0{sqlite3.sqlite_version}".encode())
+    digest.update(f"{sys.version}\0{sqlite3.sqlite_version}\0{zlib.ZLIB_RUNTIME_VERSION}".encode())
     return digest.hexdigest()
 
 
@@ -105,30 +107,26 @@ class Caches:
     previous_outputs: dict[str, Record] = field(default_factory=dict)
     builds: dict[str, str] = field(default_factory=dict)  # a build's arguments -> what it read and wrote (lastbuild.py)
     previous_builds: dict[str, str] = field(default_factory=dict)
+    loaded: bool = False  # whether these came from the file, which then holds exactly them
 
 
 def path_of(cards_dir: Path) -> Path:
     return cards_dir / FOLDER / FILE
 
 
-def load_builds(cards_dir: Path) -> tuple[dict[str, str], dict[str, Record]]:
-    """Only what the last builds read and wrote (quick to read): see lastbuild.py."""
+def load_builds(cards_dir: Path) -> dict[str, str]:
+    """Only the records of the last builds (quick to read): see lastbuild.py."""
     path = path_of(cards_dir)
     if not path.is_file():
-        return {}, {}
+        return {}
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
-                return {}, {}
-            outputs = {p: Record(i, s) for p, i, s in db.execute("SELECT path, inputs, sha256 FROM outputs")}
+                return {}
             builds = dict(db.execute("SELECT arguments, record FROM builds"))
     except sqlite3.Error:
-        return {}, {}
-    if not all(isinstance(v, str) for v in builds.values()) or not all(
-        isinstance(r.sha256, str) for r in outputs.values()
-    ):
-        return {}, {}
-    return builds, outputs
+        return {}
+    return builds if all(isinstance(v, str) for v in builds.values()) else {}
 
 
 def load(cards_dir: Path) -> Caches:
@@ -156,7 +154,7 @@ def load(cards_dir: Path) -> Caches:
         return Caches()
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in builds.items()):
         return Caches()
-    return Caches(Memo(questions), Memo(fields), dict(outputs), outputs, dict(builds), builds)
+    return Caches(Memo(questions), Memo(fields), dict(outputs), outputs, dict(builds), builds, loaded=True)
 
 
 def _text(value: str | Callable[[], str]) -> str:
@@ -169,14 +167,23 @@ def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) 
     db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in known - used.keys()))
     # Values go in as UTF-8 bytes made here: given a str, SQLite would keep a UTF-8 copy inside
     # each of them for as long as the build holds it (tens of MB on a large deck).
-    new = ((k, _text(used[k]).encode("utf-8", "surrogatepass")) for k in used.keys() - known)
+    new = ((k, _text(used[k]).encode("utf-8", "surrogatepass")) for k in memo.fresh())
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", new)
+
+
+def _folder_exists(arguments: str) -> bool:
+    """Whether the output folder a build record is about is still there (lastbuild.key)."""
+    try:
+        return Path(json.loads(arguments)[0]).is_dir()
+    except (ValueError, TypeError, IndexError, KeyError, OSError):
+        return False
 
 
 def _write(path: Path, caches: Caches) -> None:
     with closing(sqlite3.connect(path, timeout=10)) as db, db:
         db.executescript(_SCHEMA)
-        if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+        if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)] or not caches.loaded:
+            # another version's cache, or one that could not be read: start it again
             db.executescript("DELETE FROM meta; DELETE FROM questions; DELETE FROM fields; DELETE FROM outputs;")
             db.execute("INSERT INTO meta VALUES (?)", (stamp(),))
             known_questions: set[bytes] = set()
@@ -189,10 +196,12 @@ def _write(path: Path, caches: Caches) -> None:
         _replace(db, "questions", caches.questions, known_questions)
         _replace(db, "fields", caches.fields, known_fields)
         db.execute("DELETE FROM outputs")
-        records = sorted(caches.outputs.items())
+        records = sorted((p, r) for p, r in caches.outputs.items() if Path(p).is_file())  # of files still there
         db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)", ((p, r.inputs, r.sha256, r.uses) for p, r in records))
         db.execute("DELETE FROM builds")
-        db.executemany("INSERT INTO builds VALUES (?, ?)", sorted(caches.builds.items()))
+        # of output folders still there
+        builds = sorted((a, r) for a, r in caches.builds.items() if _folder_exists(a))
+        db.executemany("INSERT INTO builds VALUES (?, ?)", builds)
 
 
 def save(cards_dir: Path, caches: Caches) -> None:
@@ -215,7 +224,7 @@ def save(cards_dir: Path, caches: Caches) -> None:
             for old in OLD_FILES:
                 (path.parent / old).unlink(missing_ok=True)
             return
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, ValueError):  # ValueError: a file name that is not text
             try:  # a cache that cannot be written to is in the way: start a new one
                 path.unlink(missing_ok=True)
             except OSError:

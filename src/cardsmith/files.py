@@ -24,7 +24,7 @@ def sha256_of(path: Path) -> str | None:
         with path.open("rb") as source:
             while chunk := source.read(1 << 20):
                 digest.update(chunk)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name with a NUL in it
         return None
     return digest.hexdigest()
 
@@ -74,7 +74,7 @@ class Staging:
                 os.replace(tmp, path)
                 self.staged.pop(0)
         except OSError as exc:
-            raise OutputError(f"cannot write {exc.filename or path}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def write_file(path: Path, data: bytes) -> None:

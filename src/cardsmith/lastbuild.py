@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cardsmith.cache import Record
 from cardsmith.files import sha256_of
 from cardsmith.layout import discover
 from cardsmith.model import Location, Problem, Severity
@@ -27,7 +26,7 @@ class LastBuild:
     read: tuple[tuple[str, str], ...]  # every source file -> SHA-256 of the bytes read
     questions: tuple[str, ...]  # the question files, as discovered
     lock: str  # SHA-256 of the lock it left
-    outputs: tuple[str, ...]  # every output file of its formats (their bytes are in the output records)
+    outputs: tuple[tuple[str, str], ...]  # every output file of its formats -> SHA-256 of what it left there
     patterns: tuple[str, ...]  # where its formats write (globs in the output folder): nothing else may be there
     notes: tuple[str, ...]  # the card ids, in curriculum order
     warnings: tuple[Problem, ...]  # what is wrong with the sources (warnings only)
@@ -40,8 +39,8 @@ def key(out_dir: Path, formats: tuple[str, ...] | None) -> str:
 
 def encode(last: LastBuild) -> str:
     warnings = [[w.severity.value, w.location.path, w.location.line, w.location.col, w.message] for w in last.warnings]
-    read = [list(pair) for pair in last.read]
-    parts = [read, list(last.questions), last.lock, list(last.outputs), list(last.patterns), list(last.notes), warnings]
+    read, outputs = [list(pair) for pair in last.read], [list(pair) for pair in last.outputs]
+    parts = [read, list(last.questions), last.lock, outputs, list(last.patterns), list(last.notes), warnings]
     return json.dumps(parts, ensure_ascii=False)
 
 
@@ -53,7 +52,7 @@ def decode(text: str) -> LastBuild | None:
             tuple((str(path), str(digest)) for path, digest in read),
             tuple(map(str, questions)),
             str(lock),
-            tuple(map(str, outputs)),
+            tuple((str(path), str(digest)) for path, digest in outputs),
             tuple(map(str, patterns)),
             tuple(map(str, notes)),
             tuple(
@@ -65,17 +64,19 @@ def decode(text: str) -> LastBuild | None:
         return None
 
 
-def nothing_changed(cards_dir: Path, out_dir: Path, lock: Path, last: LastBuild, records: dict[str, Record]) -> bool:
-    """Whether the sources, the lock and the outputs are all still exactly as the last build left them."""
+def nothing_changed(cards_dir: Path, out_dir: Path, lock: Path, last: LastBuild) -> bool:
+    """Whether the sources, the lock and the outputs are all still exactly as the last build left them.
+
+    The outputs are compared with what this build left, not with what the newest build of each
+    file wrote: a build with other formats may have rewritten a package since.
+    """
     if tuple(str(path) for path in discover(cards_dir)) != last.questions:
         return False
     if any(sha256_of(Path(path)) != digest for path, digest in last.read) or sha256_of(lock) != last.lock:
         return False
-    for output in last.outputs:
-        record = records.get(str(Path(output).resolve()))
-        if record is None or sha256_of(Path(output)) != record.sha256:
-            return False
-    written = set(last.outputs)
+    if any(sha256_of(Path(path)) != digest for path, digest in last.outputs):
+        return False
+    written = {path for path, _ in last.outputs}
     if not out_dir.is_dir():
         return False
     return all(str(found) in written for pattern in last.patterns for found in out_dir.glob(pattern) if found.is_file())

@@ -50,7 +50,11 @@ class MediaReader:
                 problems.append(error(where, f"image '{src}' not found (looked for {target})"))
                 continue
             if target not in self.names:
-                data = target.read_bytes()
+                try:
+                    data = target.read_bytes()
+                except OSError as exc:
+                    problems.append(error(where, f"image '{src}' cannot be read: {exc.strerror or exc}"))
+                    continue
                 self.read[str(target)] = hashlib.sha256(data).hexdigest()
                 self.names[target] = f"{self.read[str(target)][:8]}-{target.name}"
                 self.files[self.names[target]] = data

@@ -10,7 +10,7 @@ cache holds exactly this build's results.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, KeysView, Mapping
+from collections.abc import Callable, Iterator, KeysView, Mapping
 from typing import Any
 
 Arg = str | tuple[tuple[str, str], ...]
@@ -108,6 +108,12 @@ class Memo:
     def used(self) -> dict[bytes, str | Callable[[], str]]:
         """Every result asked for in this build: what the next build's cache needs."""
         return self._used
+
+    def fresh(self) -> Iterator[bytes]:
+        """The keys of the results this build made, or made again (the last build had none, or another)."""
+        for key, value in self._used.items():
+            if self._known.get(key) is not value:
+                yield key
 
     @property
     def known(self) -> KeysView[bytes]:

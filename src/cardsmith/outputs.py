@@ -31,6 +31,7 @@ class Outputs:
     changed: list[Path] = field(default_factory=list)  # files whose bytes differ from what is on disk
     unchanged: list[Path] = field(default_factory=list)
     records: dict[str, Record] = field(default_factory=dict)  # for the cache: what each file was built from
+    digests: dict[Path, str] = field(default_factory=dict)  # the SHA-256 of each file as the build leaves it
 
 
 def deck_key(deck: BuiltDeck) -> bytes:
@@ -99,6 +100,7 @@ def build_outputs(
             old = previous.get(record_key)
             if old is not None and old.inputs == key and old.sha256 == on_disk:
                 found.unchanged.append(path)
+                found.digests[path] = old.sha256
                 found.records[record_key] = old
                 memo.keep(old.uses)  # its conversions stay in the cache for when it is built again
             else:
@@ -113,6 +115,7 @@ def build_outputs(
                 data, used = future.result()
                 digest = hashlib.sha256(data).hexdigest()
                 found.records[done.record_key] = Record(done.inputs, digest, used)
+                found.digests[done.path] = digest
                 if digest == done.on_disk:
                     found.unchanged.append(done.path)
                 else:

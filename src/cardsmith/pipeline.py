@@ -8,12 +8,11 @@ sees exactly the same notes, changes and warnings.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from cardsmith.cache import Caches
-from cardsmith.errors import OutputError
+from cardsmith.clock import source_date_epoch
 from cardsmith.layout import lock_path
 from cardsmith.model import Problem, Project
 from cardsmith.notes import make_notes
@@ -35,17 +34,6 @@ class Prepared:
     def warnings(self) -> tuple[Problem, ...]:
         """Every warning: of the sources, and of what Anki will not do on re-import."""
         return self.project.problems + self.plan.changes.warnings
-
-
-def source_date_epoch() -> int:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value:
-        try:
-            return int(value)
-        except ValueError:
-            raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}") from None
-    return int(time.time())
 
 
 def prepare(cards_dir: Path, caches: Caches, *, now: int | None = None, allow_schema_change: bool = False) -> Prepared:

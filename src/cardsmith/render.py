@@ -89,6 +89,8 @@ def markdown() -> MarkdownIt:
     md.add_render_rule("math_block", _math_block)
     md.add_render_rule("math_block_eqno", _math_block)
     md.add_render_rule("image", _image)
+    for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2):
+        ruler.getRules("")  # build the rule chains now: markdown-it builds them on first use, not thread-safely
     return md
 
 

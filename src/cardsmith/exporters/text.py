@@ -77,6 +77,8 @@ def markdown() -> MarkdownIt:
     md.add_render_rule("code_block", _code_rule)
     md.add_render_rule("softbreak", _softbreak_rule)
     md.add_render_rule("hardbreak", _hardbreak_rule)
+    for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2):
+        ruler.getRules("")  # build the rule chains now: markdown-it builds them on first use, not thread-safely
     return md
 
 

@@ -185,6 +185,10 @@ def test_a_bom_is_accepted(project: Path) -> None:
             "cards/deck.yaml: error: curriculum file 'nope.md' not found in cards",
         ),
         ("- title\n", "cards/deck.yaml:1:1: error: deck.yaml must be a mapping of settings (title: …, id: …)"),
+        (
+            "title: T\nid: t\nlanguage: Русский\n",
+            "cards/deck.yaml:3:11: error: 'language' must be a language tag such as ru, en or pt-BR",
+        ),
     ],
 )
 def test_a_broken_deck_yaml_is_located(project: Path, deck_yaml: str, expected: str) -> None:

@@ -13,8 +13,9 @@ from cardsmith.model import DeckConfig
 from cardsmith.suggest import did_you_mean
 
 FILENAME = CONFIG
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
-TEXT_KEYS = ("title", "id", "description", "version", "curriculum", "phase_word")
+TEXT_KEYS = ("title", "id", "description", "version", "language", "curriculum", "phase_word")
 LIST_KEYS = ("authors", "sections", "formats")
 REQUIRED = ("title", "id")
 
@@ -72,6 +73,13 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
                 sources.loc(path, items["id"][1]),
                 "'id' must be lower-case letters, digits and dashes (e.g. python-backend); "
                 "it names every card's GUID, so never change it after release",
+            )
+        )
+    if isinstance(values.get("language"), str) and not LANGUAGE.fullmatch(str(values["language"])):
+        problems.append(
+            error(
+                sources.loc(path, items["language"][1]),
+                "'language' must be a language tag such as ru, en or pt-BR",
             )
         )
     if problems:

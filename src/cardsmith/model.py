@@ -282,6 +282,7 @@ class DeckConfig:
     id: str
     description: str = ""
     version: str = ""
+    language: str = "ru"  # of the cards' text (BCP 47, as in HTML's lang)
     authors: tuple[str, ...] = ()
     curriculum: str = "curriculum.md"
     phase_word: str = "Фаза"

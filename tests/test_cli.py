@@ -76,9 +76,19 @@ def test_coverage_marks_topics_without_enough_cards(mini: Path) -> None:
 def test_build_writes_the_decks_and_a_second_build_changes_nothing(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert (code, stdout) == (0, "7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 4 file(s) written, 0 unchanged.\n")
+    assert (code, stdout) == (
+        0,
+        f"wrote {mini / 'cardsmith.lock'}\n"
+        f"wrote {out / 'mini-deck-phase-1.apkg'}\n"
+        f"wrote {out / 'mini-deck-phase-2.apkg'}\n"
+        f"wrote {out / 'mini-deck.apkg'}\n"
+        f"7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 4 file(s) written, 0 unchanged, in {out}.\n",
+    )
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert (code, stdout) == (0, "7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written, 4 unchanged.\n")
+    assert (code, stdout) == (
+        0,
+        f"7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written, 4 unchanged, in {out}.\n",
+    )
     assert run("build", "--cards", str(mini), "--out", str(out), "--check")[0] == 0
 
 
@@ -178,9 +188,10 @@ def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path
     (out / "notes.txt").write_text("mine")
     (out / "mini-deck-phase-7.apkg").write_bytes(b"from an older plan")
     code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
-    assert code == 1 and f"{out / 'mini-deck-phase-7.apkg'}: stale" in err.splitlines()
+    assert code == 1 and f"{out / 'mini-deck-phase-7.apkg'}: obsolete" in err.splitlines()
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert stdout.endswith("0 file(s) written, 4 unchanged, 1 obsolete removed.\n")
+    assert stdout.endswith(f"0 file(s) written, 4 unchanged, 1 obsolete removed, in {out}.\n")
+    assert f"removed {out / 'mini-deck-phase-7.apkg'} (this build no longer makes it)\n" in stdout
     assert sorted(p.name for p in out.iterdir()) == [
         "mini-deck-phase-1.apkg",
         "mini-deck-phase-2.apkg",

@@ -30,9 +30,11 @@ class BuildResult:
     changes: Changes
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
-    stale: tuple[str, ...] = ()  # with check=True: files that differ from what the sources build
-    removed: tuple[str, ...] = ()  # outputs of an earlier build that this one no longer makes
+    stale: tuple[str, ...] = ()  # with check=True: files that differ from what the sources build (all three kinds)
+    removed: tuple[str, ...] = ()  # outputs of an earlier build that this one no longer makes (check: would remove)
     warnings: tuple[Problem, ...] = field(default=())
+    missing: tuple[str, ...] = ()  # with check=True: stale files that do not exist at all
+    partial: bool = False  # only some of deck.yaml's formats were built: the lock was left as it was
 
 
 def build(
@@ -44,11 +46,15 @@ def build(
     strict: bool = False,
     now: int | None = None,
     allow_schema_change: bool = False,
+    allow_id_change: bool = False,
 ) -> BuildResult:
     """Build the decks; with `check`, write nothing and report which files are stale.
 
     With `strict`, warnings (a removed card, a rename without `was:`…) stop the build like errors.
-    `check` trusts no cache: it builds everything from the sources and compares bytes.
+    `check` trusts no cache: it builds everything from the sources and compares bytes. A build of
+    only some of the formats deck.yaml lists (`formats`) leaves the lock as it is: the lock says
+    what learners have been given, and the notes' times and the warnings about what changed since
+    stay until a full build.
     """
     files.check_out_dir(out_dir)
     now = source_date_epoch() if now is None else now  # checked even when there is nothing to do
@@ -64,7 +70,9 @@ def build(
     from cardsmith.pipeline import prepare
 
     caches = cache.Caches() if check else cache.load(cards_dir)
-    prepared = prepare(cards_dir, caches, now=now, allow_schema_change=allow_schema_change)
+    prepared = prepare(
+        cards_dir, caches, now=now, allow_schema_change=allow_schema_change, allow_id_change=allow_id_change
+    )
     chosen = tuple(dict.fromkeys(formats or prepared.project.config.formats))  # each format once
     unknown = [f for f in chosen if f not in NAMES]
     if unknown:
@@ -73,13 +81,16 @@ def build(
         raise ProblemsError(prepared.warnings)
     deck, lock = prepared.plan.deck, lock_path(cards_dir)
     changes = prepared.plan.changes
-    obsolete = obsolete_outputs(deck, chosen, out_dir)
+    partial = not set(prepared.project.config.formats) <= set(chosen)
+    obsolete = obsolete_outputs(deck, chosen, out_dir, released_as=prepared.plan.released_as)
     with files.Staging() as staging:
         write = (lambda path, data: None) if check else staging.stage
         made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write)
         outputs = sorted((str(path), made.digests[path]) for path in made.changed + made.unchanged)
         lock_text = prepared.plan.lock_text.encode("utf-8")
-        if not lock.is_file() or lock.read_bytes() != lock_text:
+        if partial:
+            pass  # the lock stays as the last full build left it
+        elif not lock.is_file() or lock.read_bytes() != lock_text:
             made.changed.append(lock)
             write(lock, lock_text)
         else:
@@ -87,13 +98,26 @@ def build(
         changed, unchanged = sorted(map(str, made.changed)), tuple(sorted(map(str, made.unchanged)))
         if check:
             stale = tuple(sorted(changed + [str(p) for p in obsolete]))
-            return BuildResult(len(deck.notes), changes, stale=stale, unchanged=unchanged, warnings=prepared.warnings)
-        staging.commit(last=lock)
+            missing = tuple(path for path in stale if not Path(path).exists())
+            return BuildResult(
+                len(deck.notes),
+                changes,
+                stale=stale,
+                unchanged=unchanged,
+                warnings=prepared.warnings,
+                missing=missing,
+                removed=tuple(map(str, obsolete)),
+                partial=partial,
+            )
+        staging.commit(last=None if partial else lock)
         files.remove(obsolete)
-    _remember(caches, prepared, made, out_dir, formats, chosen, outputs, lock_text)
+    left = lock.read_bytes() if partial and lock.is_file() else b"" if partial else lock_text
+    _remember(caches, prepared, made, out_dir, formats, chosen, outputs, left, partial)
     cache.save(cards_dir, caches)
     written, removed = tuple(changed), tuple(map(str, obsolete))
-    return BuildResult(len(deck.notes), changes, written, unchanged, removed=removed, warnings=prepared.warnings)
+    return BuildResult(
+        len(deck.notes), changes, written, unchanged, removed=removed, warnings=prepared.warnings, partial=partial
+    )
 
 
 def _nothing_to_do(cards_dir: Path, out_dir: Path, formats: tuple[str, ...] | None) -> BuildResult | None:
@@ -103,7 +127,16 @@ def _nothing_to_do(cards_dir: Path, out_dir: Path, formats: tuple[str, ...] | No
     if last is None or not lastbuild.nothing_changed(cards_dir, out_dir, lock_path(cards_dir), last):
         return None
     unchanged = tuple(sorted([*(path for path, _ in last.outputs), str(lock_path(cards_dir))]))
-    return BuildResult(len(last.notes), Changes(unchanged=last.notes), unchanged=unchanged, warnings=last.warnings)
+    new, changed, removed = last.pending  # what a partial build left for the next full one
+    pending = set(new) | set(changed)
+    unchanged_notes = tuple(i for i in last.notes if i not in pending)
+    return BuildResult(
+        len(last.notes),
+        Changes(new, changed, unchanged_notes, removed),
+        unchanged=unchanged,
+        warnings=last.warnings,
+        partial=last.partial,
+    )
 
 
 def _remember(
@@ -115,6 +148,7 @@ def _remember(
     chosen: tuple[str, ...],
     outputs: list[tuple[str, str]],
     lock_text: bytes,
+    partial: bool,
 ) -> None:
     """Keep what this build was made from and wrote, for the next build's cache."""
     from cardsmith.exporters import get_exporter
@@ -126,10 +160,15 @@ def _remember(
         lastbuild.LastBuild(
             read=project.read,
             questions=project.files,
-            lock=hashlib.sha256(lock_text).hexdigest(),
+            lock=hashlib.sha256(lock_text).hexdigest() if lock_text else "",
             outputs=tuple(outputs),
             patterns=tuple(p for name in chosen for p in get_exporter(name).patterns(deck)),
             notes=tuple(note.id for note in deck.notes),
-            warnings=project.problems,  # the plan's warnings are about the lock this build replaced
+            # A full build's plan warnings are about the lock it replaced; a partial build left the lock.
+            warnings=prepared.warnings if partial else project.problems,
+            partial=partial,
+            pending=(prepared.plan.changes.new, prepared.plan.changes.changed, prepared.plan.changes.removed)
+            if partial
+            else ((), (), ()),
         )
     )

@@ -17,6 +17,7 @@ import click
 
 from cardsmith import __version__
 from cardsmith.errors import CardsmithError, OutputError, Problem, ProblemsError
+from cardsmith.exporters import NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,8 +42,9 @@ formats_option = click.option(
     "--format",
     "formats",
     multiple=True,
+    type=click.Choice(NAMES),
     metavar="NAME",
-    help="Build only this format (repeatable); default: the formats deck.yaml lists.",
+    help=f"Build only this format (repeatable): {', '.join(NAMES)}. Default: the formats deck.yaml lists.",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
@@ -101,9 +103,20 @@ def cli() -> None:
     is_flag=True,
     help="Accept a change of note type fields or templates (learners must then 'merge note types').",
 )
+@click.option(
+    "--allow-id-change",
+    is_flag=True,
+    help="Accept a changed deck id: a new deck, every note new to Anki (the lock starts afresh).",
+)
 @reports_errors
 def build(
-    cards_dir: Path, out_dir: Path, formats: tuple[str, ...], check: bool, strict: bool, allow_schema_change: bool
+    cards_dir: Path,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    check: bool,
+    strict: bool,
+    allow_schema_change: bool,
+    allow_id_change: bool,
 ) -> None:
     """Build the decks from the deck project.
 
@@ -116,14 +129,21 @@ def build(
     from cardsmith.build import build as run_build
 
     result = run_build(
-        cards_dir, out_dir, formats or None, check=check, strict=strict, allow_schema_change=allow_schema_change
+        cards_dir,
+        out_dir,
+        formats or None,
+        check=check,
+        strict=strict,
+        allow_schema_change=allow_schema_change,
+        allow_id_change=allow_id_change,
     )
     _print_problems(result.warnings)
     changes = result.changes
     if check:
         if result.stale:
             for path in result.stale:
-                click.echo(f"{path}: stale", err=True)
+                state = "missing" if path in result.missing else "obsolete" if path in result.removed else "stale"
+                click.echo(f"{path}: {state}", err=True)
             click.echo(
                 f"{len(result.stale)} file(s) differ from what the sources build; run `cardsmith build` and commit them.",
                 err=True,
@@ -131,11 +151,19 @@ def build(
             sys.exit(1)
         click.echo(f"up to date: {len(result.unchanged)} file(s) match the sources ({changes.summary()}).")
         return
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path in result.removed:
+        click.echo(f"removed {path} (this build no longer makes it)")
     removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
     click.echo(
         f"{result.notes} notes: {changes.summary()}; "
-        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged{removed}."
+        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged{removed}, in {out_dir}."
     )
+    if result.partial:
+        click.echo(
+            "the lock was left as it was: it changes only with a build of every format deck.yaml lists", err=True
+        )
 
 
 @cli.command()

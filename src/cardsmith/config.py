@@ -84,4 +84,5 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
         )
     if problems:
         return None, problems
-    return DeckConfig(**values), []  # type: ignore[arg-type]
+    positions = tuple((name, sources.loc(path, value)) for name, (_, value) in items.items())
+    return DeckConfig(**values, path=path, where=positions), []  # type: ignore[arg-type]

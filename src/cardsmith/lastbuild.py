@@ -30,6 +30,8 @@ class LastBuild:
     patterns: tuple[str, ...]  # where its formats write (globs in the output folder): nothing else may be there
     notes: tuple[str, ...]  # the card ids, in curriculum order
     warnings: tuple[Problem, ...]  # what is wrong with the sources (warnings only)
+    partial: bool = False  # it built only some of deck.yaml's formats, and left the lock
+    pending: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())  # partial: new, changed, removed
 
 
 def key(out_dir: Path, formats: tuple[str, ...] | None) -> str:
@@ -41,13 +43,14 @@ def encode(last: LastBuild) -> str:
     warnings = [[w.severity.value, w.location.path, w.location.line, w.location.col, w.message] for w in last.warnings]
     read, outputs = [list(pair) for pair in last.read], [list(pair) for pair in last.outputs]
     parts = [read, list(last.questions), last.lock, outputs, list(last.patterns), list(last.notes), warnings]
+    parts += [last.partial, [list(ids) for ids in last.pending]]
     return json.dumps(parts, ensure_ascii=False)
 
 
 def decode(text: str) -> LastBuild | None:
     """The record, or None if it is not what `encode` writes."""
     try:
-        read, questions, lock, outputs, patterns, notes, warnings = json.loads(text)
+        read, questions, lock, outputs, patterns, notes, warnings, partial, (new, changed, removed) = json.loads(text)
         return LastBuild(
             tuple((str(path), str(digest)) for path, digest in read),
             tuple(map(str, questions)),
@@ -59,6 +62,8 @@ def decode(text: str) -> LastBuild | None:
                 Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
                 for severity, path, line, col, message in warnings
             ),
+            partial is True,
+            (tuple(map(str, new)), tuple(map(str, changed)), tuple(map(str, removed))),
         )
     except (TypeError, ValueError):
         return None

@@ -21,6 +21,7 @@ HEADER = (
     "# cardsmith.lock: what each note was built from and when its content last changed.\n"
     "# Written by `cardsmith build`; commit it with the cards and do not edit it by hand.\n"
 )
+_DECK = re.compile(r"deck id=(\S+)")
 _LINE = re.compile(r"(card|notetype) (\S+)((?: \w+=\S+)+)")
 _CARD = re.compile(r"card (\S+) content=(\S+) deck=(\S+) cards=(\d+) mod=(\d+)")  # as format_lock writes it
 
@@ -31,7 +32,7 @@ class Entry:
 
     content: str  # hash of the content
     mod: int  # when the content last changed
-    deck: str = ""  # cards: hash of the deck name (a moved card keeps its old deck in Anki)
+    deck: str = ""  # cards: a short hash of each part of the deck name, joined by "." (see deck_hashes)
     cards: int = 0  # cards: how many cards the note makes (a removed cloze leaves an empty card)
     schema: str = ""  # note types: hash of field and template names and ids
 
@@ -40,6 +41,7 @@ class Entry:
 class Lock:
     cards: dict[str, Entry] = field(default_factory=dict)
     notetypes: dict[str, Entry] = field(default_factory=dict)
+    deck_id: str = ""  # the deck id the notes were released under (their GUIDs are made from it)
 
 
 class LockSyntaxError(ValueError):
@@ -52,14 +54,20 @@ class LockSyntaxError(ValueError):
 
 def parse_lock(text: str) -> Lock:
     """Read a lock file; raise LockSyntaxError naming the line on anything unexpected."""
-    lock = Lock()
+    cards: dict[str, Entry] = {}
+    notetypes: dict[str, Entry] = {}
+    deck_id = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
+        released = _DECK.fullmatch(line)
+        if released:
+            deck_id = released.group(1)
+            continue
         card = _CARD.fullmatch(line)
         if card:
-            key, content, deck, cards, mod = card.groups()
-            lock.cards[key] = Entry(content, int(mod), deck, int(cards))
+            key, content, deck_hash, count, mod = card.groups()
+            cards[key] = Entry(content, int(mod), deck_hash, int(count))
             continue
         match = _LINE.fullmatch(line.strip())
         if not match:
@@ -75,13 +83,15 @@ def parse_lock(text: str) -> Lock:
             )
         except (KeyError, ValueError):
             raise LockSyntaxError(number, line) from None
-        (lock.cards if match.group(1) == "card" else lock.notetypes)[match.group(2)] = entry
-    return lock
+        (cards if match.group(1) == "card" else notetypes)[match.group(2)] = entry
+    return Lock(cards, notetypes, deck_id)
 
 
 def format_lock(lock: Lock) -> str:
     """Write a lock: sorted, one entry per line, so a diff shows exactly which cards changed."""
     lines = [HEADER]
+    if lock.deck_id:
+        lines.append(f"deck id={lock.deck_id}\n")
     for key, e in sorted(lock.notetypes.items()):
         lines.append(f"notetype {key} schema={e.schema} content={e.content} mod={e.mod}\n")
     for key, e in sorted(lock.cards.items()):

@@ -288,6 +288,12 @@ class DeckConfig:
     phase_word: str = "Фаза"
     sections: tuple[str, ...] = ()  # `##` sections that are decks although not phases
     formats: tuple[str, ...] = ("apkg",)
+    path: str = "deck.yaml"  # as shown in messages
+    where: tuple[tuple[str, Location], ...] = field(default=(), compare=False)  # setting -> where its value is
+
+    def location(self, setting: str) -> Location:
+        """Where a setting's value is written (the file when it is not)."""
+        return next((where for name, where in self.where if name == setting), Location(self.path))
 
 
 @dataclass(frozen=True, slots=True)

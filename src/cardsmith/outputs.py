@@ -13,7 +13,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cardsmith.cache import Record
@@ -124,19 +124,22 @@ def build_outputs(
     return found
 
 
-def obsolete_outputs(deck: BuiltDeck, formats: Iterable[str], out_dir: Path) -> list[Path]:
+def obsolete_outputs(deck: BuiltDeck, formats: Iterable[str], out_dir: Path, released_as: str = "") -> list[Path]:
     """Files an earlier build of these formats wrote that this one would not (a phase gone, say).
 
     Only names the exporters claim (their `patterns`) are candidates: nothing else in the output
-    folder is ever touched.
+    folder is ever touched. `released_as` is the deck's id before it was changed on purpose: the
+    files named after it are obsolete too.
     """
     if not out_dir.is_dir():
         return []
     found: set[Path] = set()
+    before = replace(deck, config=replace(deck.config, id=released_as)) if released_as != deck.config.id else None
     for name in formats:
         exporter = get_exporter(name)
         keep = {output.name for output in exporter.outputs(deck)}
-        for pattern in exporter.patterns(deck):
+        patterns = exporter.patterns(deck) + (exporter.patterns(before) if before and released_as else ())
+        for pattern in patterns:
             found.update(
                 p for p in out_dir.glob(pattern) if p.is_file() and p.relative_to(out_dir).as_posix() not in keep
             )

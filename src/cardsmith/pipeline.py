@@ -14,8 +14,8 @@ from pathlib import Path
 from cardsmith.cache import Caches
 from cardsmith.clock import source_date_epoch
 from cardsmith.layout import lock_path
-from cardsmith.model import Problem, Project
-from cardsmith.notes import make_notes
+from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Problem, Project
+from cardsmith.notes import make_notes, place_of
 from cardsmith.notetypes import stylesheet
 from cardsmith.plan import Plan, plan
 from cardsmith.project import load_project, read_lock
@@ -36,7 +36,23 @@ class Prepared:
         return self.project.problems + self.plan.changes.warnings
 
 
-def prepare(cards_dir: Path, caches: Caches, *, now: int | None = None, allow_schema_change: bool = False) -> Prepared:
+def headings(config: DeckConfig, curriculum: Curriculum) -> dict[tuple[str, ...], Location]:
+    """Where the name of each deck is written: the title in deck.yaml, each phase and week heading."""
+    found: dict[tuple[str, ...], Location] = {(config.title,): config.location("title")}
+    for node in curriculum.nodes:
+        if node.kind in (Kind.PHASE, Kind.WEEK) and curriculum.section_of(node.index).kind is Kind.PHASE:
+            found[place_of(config, curriculum, node.index).deck.parts] = node.location
+    return found
+
+
+def prepare(
+    cards_dir: Path,
+    caches: Caches,
+    *,
+    now: int | None = None,
+    allow_schema_change: bool = False,
+    allow_id_change: bool = False,
+) -> Prepared:
     """Load, check, render and plan a deck project; raise ProblemsError with every error found."""
     project = load_project(cards_dir, caches.questions)
     renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
@@ -49,6 +65,8 @@ def prepare(cards_dir: Path, caches: Caches, *, now: int | None = None, allow_sc
         source_date_epoch() if now is None else now,
         css=caches.fields(stylesheet),  # Pygments computes its part: remembered, like a rendered field
         lock_path=str(lock_path(cards_dir)),
+        headings=headings(project.config, project.curriculum),
         allow_schema_change=allow_schema_change,
+        allow_id_change=allow_id_change,
     )
     return Prepared(project, planned, renderer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cardsmith import lock
@@ -45,6 +46,7 @@ class Plan:
     deck: BuiltDeck
     lock_text: str
     changes: Changes
+    released_as: str = ""  # the deck id the lock had: another than the deck's own when it was changed on purpose
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class _Dating:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    moved: list[tuple[Note, str]] = field(default_factory=list)  # changed notes in another deck, and their old deck
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -67,14 +70,26 @@ def previous_entry(note: Note, previous: lock.Lock) -> str | None:
     return next((key for key in note.was if key in previous.cards), None)
 
 
-@functools.lru_cache(maxsize=1024)
-def _name_hash(name: str) -> str:
-    return hashlib.sha256(name.encode()).hexdigest()[:8]
+@functools.lru_cache(maxsize=4096)
+def _name_hash(name: str, size: int = 6) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:size]
 
 
 def deck_hash(note: Note) -> str:
-    """What the lock keeps of a note's deck: enough to notice that it moved."""
-    return _name_hash(note.deck.name)
+    """What the lock keeps of a note's deck: a short hash of each part of its name, joined by ".".
+
+    A hash per part (title, phase, week) tells which heading a moved card's deck was renamed at.
+    Locks before 0.3 kept one hash of the whole name (8 hex digits, no ".").
+    """
+    return ".".join(_name_hash(part) for part in note.deck.parts)
+
+
+def _moved(note: Note, old: lock.Entry) -> bool:
+    if not old.deck:
+        return False
+    if "." not in old.deck and len(old.deck) == 8:  # an older lock: a hash of the whole name
+        return old.deck != _name_hash(note.deck.name, 8)
+    return old.deck != deck_hash(note)
 
 
 def date_notes(notes: tuple[Note, ...], previous: lock.Lock, now: int) -> _Dating:
@@ -96,26 +111,76 @@ def date_notes(notes: tuple[Note, ...], previous: lock.Lock, now: int) -> _Datin
             found.unchanged.append(note.id)
         else:
             found.changed.append(note.id)
-            found.warnings += _changed_warnings(note, old, count)
+            if _moved(note, old):
+                found.moved.append((note, old.deck))
+            found.warnings += _cloze_warnings(note, old, count)
     return found
 
 
-def _changed_warnings(note: Note, old: lock.Entry, count: int) -> list[Problem]:
-    warnings = []
-    if old.deck and old.deck != deck_hash(note):
-        warnings.append(
-            warning(
-                note.location,
-                f"card '{note.id}' moved to deck '{note.deck.name}'; Anki keeps cards already imported in "
-                "their old deck (move them in the browser: Change Deck); its tags are updated",
-            )
-        )
+def _cloze_warnings(note: Note, old: lock.Entry, count: int) -> list[Problem]:
     if old.cards > count and note.notetype == "cloze":
-        warnings.append(
+        return [
             warning(
                 note.location,
                 f"cloze card '{note.id}' now has {count} deletion(s), not {old.cards}; Anki keeps the extra "
                 "cards, empty: remove them with Tools > Check Database / Empty Cards",
+            )
+        ]
+    return []
+
+
+def _prefixes(hashes: str) -> set[tuple[str, ...]]:
+    parts = tuple(hashes.split("."))
+    return {parts[:depth] for depth in range(1, len(parts) + 1)}
+
+
+def moved_warnings(
+    moved: list[tuple[Note, str]],
+    notes: list[Note],
+    previous: lock.Lock,
+    headings: Mapping[tuple[str, ...], Location],
+) -> list[Problem]:
+    """One warning per renamed heading (or deck title), and one per card moved to another deck.
+
+    A card's deck was renamed when, at the first part of its name that differs, the old name is
+    gone (no heading or card has it now) and the new one is new (no card had it before): then
+    the cards under it moved along, and one warning says so at the heading (`headings`: deck
+    name parts -> where the heading is written).
+    """
+    now = {
+        tuple(_name_hash(part) for part in parts[:depth]) for parts in headings for depth in range(1, len(parts) + 1)
+    }
+    for note in notes:
+        now |= _prefixes(deck_hash(note))
+    before: set[tuple[str, ...]] = set()
+    for entry in previous.cards.values():
+        if "." in entry.deck:
+            before |= _prefixes(entry.deck)
+    renamed: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Note]] = {}
+    warnings = []
+    for note, old_deck in moved:
+        old = tuple(old_deck.split(".")) if "." in old_deck else ()
+        new = tuple(deck_hash(note).split("."))
+        depth = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), -1)
+        if depth >= 0 and old[: depth + 1] not in now and new[: depth + 1] not in before:
+            renamed.setdefault((note.deck.parts[: depth + 1], old[: depth + 1]), []).append(note)
+            continue
+        warnings.append(
+            warning(
+                note.location,
+                f"card '{note.id}' moved to deck '{note.deck.name}'; Anki keeps cards already imported in "
+                "their old deck (move them in the browser: Change Deck); its tags and breadcrumb are updated",
+            )
+        )
+    for (parts, _), cards in renamed.items():
+        what = "the deck title" if len(parts) == 1 else "the heading"
+        where = headings.get(parts, cards[0].location)
+        warnings.append(
+            warning(
+                where,
+                f"{what} of deck '{'::'.join(parts)}' changed, so {len(cards)} card(s) moved to a deck of that name; "
+                "Anki keeps the cards learners already have in the old deck (they can move them in the browser: "
+                "Change Deck, or rename the old deck); their tags and breadcrumbs are updated",
             )
         )
     return warnings
@@ -199,13 +264,21 @@ def plan(
     *,
     css: str,
     lock_path: str,
+    headings: Mapping[tuple[str, ...], Location] | None = None,
+    left_out: frozenset[str] = frozenset(),
     allow_schema_change: bool = False,
+    allow_id_change: bool = False,
 ) -> Plan:
     """Give every note and note type its mod time from the lock, and say what changed.
 
-    `css` is the note types' stylesheet (notetypes.stylesheet).
+    `css` is the note types' stylesheet (notetypes.stylesheet); `headings` says where each deck's
+    heading is written (deck name parts -> location), for warnings about renamed ones; `left_out`
+    are ids of cards that have errors and are not among the notes (not removed: only unfinished).
     """
+    previous = check_deck_id(config, previous, allow_id_change)
     dating = date_notes(notes, previous, now)
+    dating.claimed |= left_out & set(previous.cards)
+    dating.warnings += moved_warnings(dating.moved, dating.notes, previous, headings or {})
     removed, gone = removed_cards(previous, dating, lock_path)
     notetype_entries, changed_types = date_notetypes(previous, now, css, lock_path, allow_schema_change)
     changes = Changes(
@@ -224,4 +297,30 @@ def plan(
         css,
         media,
     )
-    return Plan(deck, lock.format_lock(lock.Lock(dating.entries, notetype_entries)), changes)
+    new_lock = lock.Lock(dating.entries, notetype_entries, config.id)
+    return Plan(deck, lock.format_lock(new_lock), changes, previous.deck_id or config.id)
+
+
+def check_deck_id(config: DeckConfig, previous: lock.Lock, allow_id_change: bool) -> lock.Lock:
+    """The lock to date the notes against: refuse a deck id other than the one the notes were released under.
+
+    Every note's GUID is made from the deck id, so a changed id makes every note new to Anki.
+    When that is meant (`allow_id_change`), the deck starts afresh: an empty lock.
+    """
+    if not previous.deck_id or previous.deck_id == config.id:
+        return previous
+    if allow_id_change:
+        return lock.Lock(deck_id=previous.deck_id)
+    count = len(previous.cards)
+    raise ProblemsError(
+        (
+            error(
+                config.location("id"),
+                f"the deck id changed from '{previous.deck_id}' to '{config.id}'. Every note's GUID is made from "
+                f"the id, so learners who have the deck would get all {count} notes a second time, without their "
+                f"review history, and keep the old ones too. Set 'id: {previous.deck_id}' back; or, to start a new "
+                "deck on purpose, build with --allow-id-change (the lock starts afresh and the files named after "
+                f"'{previous.deck_id}' are removed from the output folder)",
+            ),
+        )
+    )

@@ -157,3 +157,174 @@ def test_a_card_moved_to_another_week_is_still_a_warning_of_its_own(mini: Path, 
         "'Мини::01 Фаза 1: Основы (2 недели)::01 Неделя 7-8: Первые шаги'; Anki keeps cards already imported in "
         "their old deck (move them in the browser: Change Deck); its tags and breadcrumb are updated"
     ]
+
+
+# --- cardsmith new ---------------------------------------------------------------------------------
+
+
+def test_new_works_while_cards_have_errors_and_refuses_an_id_in_use(mini: Path) -> None:
+    target = mini / "questions" / "phase-1.yaml"
+    args = ("new", "--cards", str(mini), "Переменные", "--append", str(target))
+    assert run(*args, "--id", "a1") == (0, f"added 'a1' to {target}\n", "")
+    # The card just added has an empty q and a: an error, which must not stop the next `new`.
+    code, out, err = run(*args, "--id", "a2")
+    assert (code, out) == (0, f"added 'a2' to {target}\n")
+    assert err == "note: other cards have 2 error(s); `cardsmith check` lists them\n"  # a1's empty q and a
+    code, out, err = run(*args, "--id", "name-rules")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{target}:7:9: error: card id 'name-rules' is already used here; pass another with --id",
+        "1 error(s); nothing was written.",
+    ]
+    code, _, err = run(*args, "--id", "a1")  # a card with errors still holds its id
+    assert code == 1 and "card id 'a1' is already used here" in err
+
+
+def test_new_writes_yaml_that_reads_back_as_the_topic_for_any_title(mini: Path) -> None:
+    import yaml
+
+    title = "Комментарии # и \"кавычки\", 'апострофы' & {скобки}: что вокруг"
+    edit(mini / "curriculum.md", "  - Переменные\n", f"  - Переменные\n  - {title}\n")
+    code, out, _ = run("new", "--cards", str(mini), "апострофы", "--type", "cloze", "--id", "c1")
+    assert code == 0
+    (card,) = yaml.safe_load("cards:\n" + out)["cards"]
+    assert card == {
+        "id": "c1",
+        "type": "cloze",
+        "topic": "Фаза 1 / Неделя 7-8 / Синтаксис / Комментарии # и \"кавычки\", 'апострофы' & {скобки}",
+        "text": "… {{c1::…}} …",
+    }
+
+
+def test_new_prefers_an_exact_title_and_suggests_close_ones(mini: Path) -> None:
+    # "Функции" is a title, and a part of "Лямбда-функции": the exact title wins.
+    code, out, _ = run("new", "--cards", str(mini), "Функции")
+    assert code == 0 and "    topic: Фаза 1 / Неделя 12-14 / Функции\n" in out
+    code, out, _ = run("new", "--cards", str(mini), "функции")  # letter case aside, still exact
+    assert code == 0 and "    topic: Фаза 1 / Неделя 12-14 / Функции\n" in out
+    code, out, _ = run("new", "--cards", str(mini), "фаза 1/неделя 7-8/синтаксис")  # a loose path
+    assert code == 0 and "    topic: Фаза 1 / Неделя 7-8 / Синтаксис\n" in out
+    code, out, err = run("new", "--cards", str(mini), "Синтаксес")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == ["no topic matches 'Синтаксес'; closest:", "  Фаза 1 / Неделя 7-8 / Синтаксис"]
+
+
+# --- Proof-reading while a card is half-written -----------------------------------------------------
+
+
+def _half_written(mini: Path) -> Path:
+    broken = mini / "questions" / "draft.yaml"
+    broken.write_text(
+        "cards:\n  - id: draft\n    topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные\n    q: ''\n    a: Нет.\n",
+        encoding="utf-8",
+    )
+    return broken
+
+
+def test_status_preview_and_coverage_work_on_the_cards_without_errors(mini: Path, tmp_path: Path) -> None:
+    run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"))
+    broken = _half_written(mini)
+    problem = f"{broken}:4:8: error: 'q' is empty"
+
+    code, out, err = run("status", "--cards", str(mini))
+    assert code == 1 and out == "0 new, 0 changed, 7 unchanged, 0 removed\n"
+    assert err.splitlines() == [problem, "1 error(s); the cards that have them are left out of these counts."]
+
+    page = tmp_path / "preview.html"
+    code, out, err = run("preview", "--cards", str(mini), "--out", str(page))
+    assert code == 1 and out == f"wrote {page} (7 notes)\n"
+    assert err.splitlines()[0] == problem
+    html = page.read_text(encoding="utf-8")
+    assert "&#x27;q&#x27; is empty" in html or "'q' is empty" in html
+    assert 'id="name-rules"' in html and 'id="draft"' not in html
+
+    code, out, err = run("coverage", "--cards", str(mini))
+    assert code == 1 and out.splitlines()[-1] == "7 cards; 5 of 5 topics have at least 1 card"
+    assert err.splitlines()[0] == problem
+
+    code, _, err = run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"))  # build still refuses
+    assert code == 1 and err.splitlines() == [problem, "1 error(s); nothing was written."]
+
+
+def test_a_card_with_an_error_is_not_reported_as_removed(mini: Path, tmp_path: Path) -> None:
+    run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"))
+    edit(mini / "questions" / "phase-1.yaml", "    q: Может ли имя переменной начинаться с цифры?\n", "    q: ''\n")
+    code, out, err = run("status", "--cards", str(mini))
+    assert code == 1 and out == "0 new, 0 changed, 6 unchanged, 0 removed\n"
+    assert "removed" not in err.replace("left out", "")
+
+
+# --- Checks that fit CI ---------------------------------------------------------------------------
+
+
+def test_check_strict_fails_where_build_strict_fails(mini: Path, tmp_path: Path) -> None:
+    run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"))
+    phase2 = mini / "questions" / "phase-2.yaml"
+    phase2.write_text(phase2.read_text(encoding="utf-8").split("  - id: ci-pipeline")[0], encoding="utf-8")
+    removed = "warning: card 'ci-pipeline' was removed"
+    code, _, err = run("check", "--cards", str(mini), "--strict")
+    assert code == 1 and removed in err and err.endswith("1 warning(s) and --strict.\n")
+    code, _, err = run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"), "--strict")
+    assert code == 1 and removed in err and err.endswith("1 warning(s) and --strict; nothing was written.\n")
+    assert run("check", "--cards", str(mini))[0] == 0  # a warning without --strict
+
+
+def test_an_unknown_format_is_a_usage_error(mini: Path, tmp_path: Path) -> None:
+    code, _, err = run("build", "--cards", str(mini), "--out", str(tmp_path / "decks"), "--format", "pdf")
+    assert code == 2 and "Invalid value for '--format': 'pdf' is not one of 'apkg'," in err
+    assert not (tmp_path / "decks").exists()
+
+
+# --- Messages ----------------------------------------------------------------------------------------
+
+
+def test_build_check_tells_missing_from_stale(mini: Path, tmp_path: Path) -> None:
+    out = tmp_path / "decks"
+    run("build", "--cards", str(mini), "--out", str(out))
+    (out / "mini-deck.apkg").unlink()
+    (out / "mini-deck-phase-1.apkg").write_bytes(b"old")
+    code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        f"{out / 'mini-deck-phase-1.apkg'}: stale",
+        f"{out / 'mini-deck.apkg'}: missing",
+    ]
+
+
+def test_a_topic_path_with_other_spacing_or_case_gets_a_hint(mini: Path) -> None:
+    edit(
+        mini / "questions" / "phase-1.yaml",
+        "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные",
+        "topic: фаза 1/неделя 7-8/синтаксис/переменные",
+    )
+    code, _, err = run("check", "--cards", str(mini))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{mini / 'questions' / 'phase-1.yaml'}:1:8: error: unknown topic 'фаза 1/неделя 7-8/синтаксис/переменные': "
+        "no topic 'фаза 1/неделя 7-8/синтаксис/переменные'; did you mean 'Фаза 1: Основы (2 недели) / Неделя 7-8: "
+        "Первые шаги / Синтаксис / Переменные'? (write ' / ' with spaces between the parts, and each title with its "
+        "own letter case)"
+    )
+
+
+def test_an_ambiguous_topic_names_the_curriculum_file(mini: Path) -> None:
+    edit(mini / "curriculum.md", "### Неделя 12-14: Потом", "### Неделя 7-8: Потом\n- **Синтаксис**\n  - Переменные")
+    code, _, err = run("check", "--cards", str(mini))
+    curriculum = mini / "curriculum.md"
+    assert code == 1
+    assert f"is ambiguous ({curriculum}:7:1, {curriculum}:12:1); write more of the path" in err
+
+
+def test_question_files_with_upper_case_suffixes_are_read(mini: Path) -> None:
+    (mini / "questions" / "phase-2.yaml").rename(mini / "questions" / "Phase-2.YML")
+    assert run("check", "--cards", str(mini)) == (0, "ok: 7 cards in 2 files.\n", "")
+
+
+def test_a_multi_line_type_in_answer_names_the_card(mini: Path) -> None:
+    (mini / "questions" / "typed.yaml").write_text(
+        "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные\ncards:\n"
+        "  - id: typed\n    type: type-in\n    q: x\n    a: |\n      one\n      two\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("check", "--cards", str(mini))
+    assert code == 1 and "error: the answer of type-in card 'typed' must be one line" in err

@@ -127,7 +127,7 @@ def test_each_broken_question_file_gets_one_located_error(project: Path, case: s
     code, err = check()
     assert code == 1
     assert expected in err
-    assert err[-1].endswith("error(s); nothing was written.")
+    assert err[-1].endswith("error(s).")  # check never writes: it says nothing about writing
 
 
 def test_a_file_without_cards_says_what_is_missing(project: Path) -> None:
@@ -136,17 +136,33 @@ def test_a_file_without_cards_says_what_is_missing(project: Path) -> None:
         1,
         [
             f"{Q}:1:1: error: no 'cards:' key; a question file is a mapping with a 'cards:' list",
-            "1 error(s); nothing was written.",
+            "1 error(s).",
         ],
     )
 
 
-def test_duplicate_ids_across_files_name_both(project: Path) -> None:
+def test_duplicate_ids_across_files_are_reported_at_both(project: Path) -> None:
     write(project, f"cards:\n  - id: late-card\n    q: x\n    a: y\n    topic: {TOPIC}\n")
     code, err = check()
-    assert (code, err[0]) == (
+    first = "cards/questions/phase-1.yaml:3:9"
+    assert (code, err) == (
         1,
-        f"cards/questions/phase-1.yaml:3:9: error: duplicate card id 'late-card', also used at {Q}:2:9; ids must be unique in the deck",
+        [
+            f"{Q}:2:9: error: duplicate card id 'late-card', also used at {first}; ids must be unique in the deck",
+            f"{first}: error: duplicate card id 'late-card', also used at {Q}:2:9; ids must be unique in the deck",
+            "2 error(s).",
+        ],
+    )
+
+
+def test_a_duplicate_id_is_reported_even_while_its_card_has_another_error(project: Path) -> None:
+    write(project, f"cards:\n  - id: late-card\n    q: ''\n    a: y\n    topic: {TOPIC}\n")
+    code, err = check()
+    assert code == 1
+    assert f"{Q}:3:8: error: 'q' is empty" in err
+    assert (
+        f"{Q}:2:9: error: duplicate card id 'late-card', also used at cards/questions/phase-1.yaml:3:9; ids must be unique in the deck"
+        in err
     )
 
 
@@ -158,7 +174,7 @@ def test_all_problems_of_all_files_come_at_once(project: Path) -> None:
     assert err == [
         "cards/questions/one.yaml:2:1: error: tab used for indentation; YAML allows only spaces",
         "cards/questions/two.yaml:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not text",
-        "2 error(s); nothing was written.",
+        "2 error(s).",
     ]
 
 

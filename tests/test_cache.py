@@ -37,7 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         monkeypatch.setattr(owner, name, counting)
 
     count(pipeline, "prepare", "prepare")
-    count(questions, "load_questions", "parse")
+    count(questions, "load_question_file", "parse")
     count(curriculum, "parse_curriculum", "curriculum")
     count(render, "render_markdown", "render")
     count(text, "to_plain", "plain")

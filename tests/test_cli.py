@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cardsmith.cli import cli
-from conftest import NOW
+from conftest import NOW, edit
 
 PLAN = Path(__file__).parent / "fixtures" / "mini"
 
@@ -30,9 +30,10 @@ def test_check_lists_every_problem_and_exits_1(mini: Path) -> None:
     assert code == 1 and out == ""
     broken, first = mini / "questions" / "broken.yaml", mini / "questions" / "phase-1.yaml"
     assert err.splitlines() == [
+        f"{broken}:2:9: error: duplicate card id 'name-rules', also used at {first}:7:9; ids must be unique in the deck",
         f"{broken}:5:12: error: unknown topic 'Фаза 9': no topic 'Фаза 9'; closest: 'Фаза 2: Сеть', 'Фаза 1: Основы (2 недели)'",
         f"{first}:7:9: error: duplicate card id 'name-rules', also used at {broken}:2:9; ids must be unique in the deck",
-        "2 error(s); nothing was written.",
+        "3 error(s).",
     ]
 
 
@@ -66,11 +67,17 @@ def test_coverage_json_has_one_object_per_node_in_curriculum_order(mini: Path) -
 
 
 def test_coverage_marks_topics_without_enough_cards(mini: Path) -> None:
-    code, out, _ = run("coverage", "--cards", str(mini), "--min", "2")
-    assert code == 0
+    code, out, err = run("coverage", "--cards", str(mini), "--min", "2")
+    assert code == 1  # so that a CI job fails
+    assert err == "3 topics with fewer than 2 card(s) (--min 2).\n"
     assert "   1        Переменные  ✗" in out.splitlines()
     assert "   2        Операторы (арифметические)" in out.splitlines()
     assert out.splitlines()[-1] == "7 cards; 2 of 5 topics have at least 2 cards"
+    assert run("coverage", "--cards", str(mini), "--min", "1")[0] == 0  # every topic has one
+    edit(mini / "curriculum.md", "  - Переменные\n", "  - Переменные\n  - Циклы\n")
+    code, out, err = run("coverage", "--cards", str(mini))  # without --min, a report: uncovered topics marked
+    assert (code, err) == (0, "") and "   0        Циклы  ✗" in out.splitlines()
+    assert run("coverage", "--cards", str(mini), "--min", "1")[0] == 1
 
 
 def test_build_writes_the_decks_and_a_second_build_changes_nothing(mini: Path, tmp_path: Path) -> None:
@@ -203,7 +210,7 @@ def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path
 def test_new_prints_a_skeleton_for_a_topic_found_by_part_of_its_title(mini: Path) -> None:
     assert run("new", "--cards", str(mini), "Лямбда") == (
         0,
-        '  - id: new-card-id\n    topic: Фаза 1 / Неделя 12-14 / Функции / Лямбда-функции\n    q: ""\n    a: ""\n',
+        "  - id: new-card-id\n    topic: Фаза 1 / Неделя 12-14 / Функции / Лямбда-функции\n    q: ''\n    a: ''\n",
         "",
     )
     code, _, err = run("new", "--cards", str(mini), "Фаза")

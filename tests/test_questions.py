@@ -107,7 +107,8 @@ def test_a_card_keeps_its_fields_location_and_the_file_topic() -> None:
         (
             "cards:\n  - id: a\n    type: type-in\n    q: x\n    a: |\n      two\n      lines\n    topic: t\n",
             [
-                "q.yaml:5:8: error: a type-in answer must be one line: the exact text to type (put explanations in 'extra')"
+                "q.yaml:5:8: error: the answer of type-in card 'a' must be one line: the exact text to type "
+                "(put explanations in 'extra')"
             ],
         ),
     ],

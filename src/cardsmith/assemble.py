@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from cardsmith import cloze
 from cardsmith.curriculum import aliases
-from cardsmith.errors import Location, Problem, error, warning
-from cardsmith.model import Card, CardType, Curriculum, Kind, Question
+from cardsmith.errors import Problem, error, has_errors, warning
+from cardsmith.model import Card, CardType, Curriculum, Kind, Question, WrittenId
 from cardsmith.suggest import closest
 
 SEPARATOR = " / "
@@ -43,6 +44,13 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
     walk(None, segments, 0)
     if matches:
         return sorted(set(matches)), ""
+    loose = loose_match(curriculum, topic)
+    if len(loose) == 1:
+        path = SEPARATOR.join(n.title for n in curriculum.ancestors(loose[0]))
+        return [], (
+            f"no topic '{topic.strip()}'; did you mean '{path}'? (write ' / ' with spaces between the parts, "
+            "and each title with its own letter case)"
+        )
     done, parent = best
     kids = curriculum.children[parent] if parent is not None else curriculum.roots
     wanted = segments[done] if done < len(segments) else ""
@@ -56,26 +64,78 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
     return [], f"no topic '{wanted}'{under}{hint}"
 
 
-def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[Card, ...], list[Problem]]:
-    """Attach each question to its topic; check ids, topics and clozes across the deck."""
-    problems: list[Problem] = []
+def _loose(text: str) -> str:
+    return re.sub(r"\s*/\s*", " / ", " ".join(text.split())).casefold()
+
+
+def loose_match(curriculum: Curriculum, topic: str) -> list[int]:
+    """Nodes a topic path names when spaces around '/' and letter case do not count."""
+    segments = _loose(topic).split(SEPARATOR)
+    found: list[int] = []
+
+    def walk(parent: int | None, rest: list[str]) -> None:
+        if not rest:
+            if parent is not None:
+                found.append(parent)
+            return
+        for kid in curriculum.children[parent] if parent is not None else curriculum.roots:
+            names = {_loose(name) for name in aliases(curriculum.nodes[kid].title)}
+            for n in range(1, len(rest) + 1):
+                if SEPARATOR.join(rest[:n]) in names:
+                    walk(kid, rest[n:])
+
+    walk(None, segments)
+    return sorted(set(found))
+
+
+def written_ids(questions: Iterable[Question]) -> tuple[WrittenId, ...]:
+    """The ids of cards without errors: their own, and the old ones in `was:`."""
+    found = []
+    for q in questions:
+        found.append(WrittenId(q.id, "id", q.where("id")))
+        found += [WrittenId(name, "was", q.where("was")) for name in q.was]
+    return tuple(found)
+
+
+def duplicates(ids: Iterable[WrittenId]) -> tuple[set[str], list[Problem]]:
+    """Ids written more than once (as an id or in `was:`), each reported at every place it is written.
+
+    Every place, because which card is the newcomer is not for cardsmith to guess: the one just
+    added may come first or last.
+    """
+    places: dict[str, list[WrittenId]] = {}
+    for written in ids:
+        places.setdefault(written.name, []).append(written)
+    problems = []
+    repeated = {name for name, found in places.items() if len(found) > 1}
+    for name in sorted(repeated):
+        for written in places[name]:
+            others = ", ".join(str(o.location) for o in places[name] if o is not written)
+            what = "card id" if written.key == "id" else "old id in 'was'"
+            problems.append(
+                error(
+                    written.location,
+                    f"duplicate {what} '{name}', also used at {others}; ids must be unique in the deck",
+                )
+            )
+    return repeated, problems
+
+
+def link(
+    curriculum: Curriculum, questions: Iterable[Question], ids: Iterable[WrittenId] | None = None
+) -> tuple[tuple[Card, ...], list[Problem]]:
+    """Attach each question to its topic; check ids, topics and clozes across the deck.
+
+    `ids` are every id written in the question files, of cards with errors too (by default, the
+    questions'). A card with any error is left out of the cards returned.
+    """
+    questions = tuple(questions)
+    repeated, problems = duplicates(written_ids(questions) if ids is None else ids)
     cards: list[Card] = []
-    first_seen: dict[str, Location] = {}
     resolved: dict[str, tuple[list[int], str]] = {}  # many cards share a topic
     for question in questions:
-        for name in (question.id, *question.was):
-            if name in first_seen:
-                other = first_seen[name]
-                what = "card id" if name == question.id else "old id in 'was'"
-                problems.append(
-                    error(
-                        question.where("id" if name == question.id else "was"),
-                        f"duplicate {what} '{name}', also used at {other}; ids must be unique in the deck",
-                    )
-                )
-            else:
-                first_seen[name] = question.where("id" if name == question.id else "was")
-        problems += check_cloze(question)
+        found_problems = check_cloze(question)
+        problems += found_problems
         if question.topic not in resolved:
             resolved[question.topic] = resolve_topic(curriculum, question.topic)
         found, why = resolved[question.topic]
@@ -83,7 +143,7 @@ def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[C
             problems.append(error(question.topic_location, f"unknown topic '{question.topic}': {why}"))
             continue
         if len(found) > 1:
-            where = ", ".join(f"line {curriculum.nodes[i].location.line}" for i in found)
+            where = ", ".join(str(curriculum.nodes[i].location) for i in found)
             problems.append(
                 error(
                     question.topic_location, f"topic '{question.topic}' is ambiguous ({where}); write more of the path"
@@ -100,6 +160,8 @@ def link(curriculum: Curriculum, questions: Iterable[Question]) -> tuple[tuple[C
                     "or list the section under 'sections:' in deck.yaml to make it a deck",
                 )
             )
+            continue
+        if has_errors(found_problems) or repeated.intersection((question.id, *question.was)):
             continue
         cards.append(Card(question, node))
     return tuple(cards), problems

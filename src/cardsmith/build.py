@@ -77,8 +77,8 @@ def build(
     unknown = [f for f in chosen if f not in NAMES]
     if unknown:
         raise OutputError(f"unknown format '{unknown[0]}'; known: {', '.join(NAMES)}")
-    if strict and prepared.warnings:
-        raise ProblemsError(prepared.warnings)
+    if strict and prepared.problems:
+        raise ProblemsError(prepared.problems)
     deck, lock = prepared.plan.deck, lock_path(cards_dir)
     changes = prepared.plan.changes
     partial = not set(prepared.project.config.formats) <= set(chosen)
@@ -104,7 +104,7 @@ def build(
                 changes,
                 stale=stale,
                 unchanged=unchanged,
-                warnings=prepared.warnings,
+                warnings=prepared.problems,
                 missing=missing,
                 removed=tuple(map(str, obsolete)),
                 partial=partial,
@@ -116,7 +116,7 @@ def build(
     cache.save(cards_dir, caches)
     written, removed = tuple(changed), tuple(map(str, obsolete))
     return BuildResult(
-        len(deck.notes), changes, written, unchanged, removed=removed, warnings=prepared.warnings, partial=partial
+        len(deck.notes), changes, written, unchanged, removed=removed, warnings=prepared.problems, partial=partial
     )
 
 
@@ -165,7 +165,7 @@ def _remember(
             patterns=tuple(p for name in chosen for p in get_exporter(name).patterns(deck)),
             notes=tuple(note.id for note in deck.notes),
             # A full build's plan warnings are about the lock it replaced; a partial build left the lock.
-            warnings=prepared.warnings if partial else project.problems,
+            warnings=prepared.problems if partial else project.problems,
             partial=partial,
             pending=(prepared.plan.changes.new, prepared.plan.changes.changed, prepared.plan.changes.removed)
             if partial

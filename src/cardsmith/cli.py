@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 import click
 
 from cardsmith import __version__
-from cardsmith.errors import CardsmithError, OutputError, Problem, ProblemsError
+from cardsmith.errors import CardsmithError, OutputError, Problem, ProblemsError, error
 from cardsmith.exporters import NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
+WRITERS = {"build", "watch", "new", "init"}  # commands whose failure is worth "nothing was written"
 
 cards_option = click.option(
     "--cards",
@@ -67,17 +68,27 @@ def reports_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ProblemsError as exc:
             _print_problems(exc.problems)
+            writes = click.get_current_context().info_name in WRITERS
+            ending = "; nothing was written." if writes else "."
             errors = sum(1 for p in exc.problems if p.severity.value == "error")
             if errors:
-                click.echo(f"{errors} error(s); nothing was written.", err=True)
+                click.echo(f"{errors} error(s){ending}", err=True)
             else:
-                click.echo(f"{len(exc.problems)} warning(s) and --strict; nothing was written.", err=True)
+                click.echo(f"{len(exc.problems)} warning(s) and --strict{ending}", err=True)
             sys.exit(1)
         except CardsmithError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _errors_left_out(problems: tuple[Problem, ...], what: str) -> None:
+    """After a command that works on the cards without errors: name them and exit 1, if any."""
+    errors = sum(1 for p in problems if p.severity.value == "error")
+    if errors:
+        click.echo(f"{errors} error(s); the cards that have them are left out of {what}.", err=True)
+        sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -181,9 +192,9 @@ def check(cards_dir: Path, strict: bool) -> None:
     from cardsmith.pipeline import prepare
 
     prepared = prepare(cards_dir, load(cards_dir))
-    if strict and prepared.warnings:
-        raise ProblemsError(prepared.warnings)
-    _print_problems(prepared.warnings)
+    if strict and prepared.problems:
+        raise ProblemsError(prepared.problems)
+    _print_problems(prepared.problems)
     project = prepared.project
     click.echo(f"ok: {_plural(len(project.cards), 'card')} in {_plural(len(project.files), 'file')}.")
 
@@ -192,11 +203,17 @@ def check(cards_dir: Path, strict: bool) -> None:
 @cards_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per curriculum node.")
 @click.option(
-    "--min", "minimum", type=click.IntRange(min=1), default=1, show_default=True, help="Mark topics with fewer cards."
+    "--min",
+    "minimum",
+    type=click.IntRange(min=1),
+    help="Exit 1 if a topic (a leaf of the plan) has fewer cards; without it, topics with none are marked.",
 )
 @reports_errors
-def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
+def coverage(cards_dir: Path, as_json: bool, minimum: int | None) -> None:
     """Show how many cards every curriculum topic has; uncovered topics are marked ✗.
+
+    With --min N, topics with fewer than N cards are marked and the exit status is 1 if there
+    are any (for CI). Cards with errors are reported and not counted (exit 1).
 
     \b
     Example:
@@ -208,12 +225,18 @@ def coverage(cards_dir: Path, as_json: bool, minimum: int) -> None:
     from cardsmith.coverage import format_tree
     from cardsmith.project import load_project
 
-    project = load_project(cards_dir, load(cards_dir).questions)
+    project = load_project(cards_dir, load(cards_dir).questions, lenient=True)
+    _print_problems(project.problems)
     rows = count(project.curriculum, project.cards)
     if as_json:
         click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(format_tree(rows, minimum))
+        click.echo(format_tree(rows, minimum or 1))
+    _errors_left_out(project.problems, "the count")
+    short = [row for row in rows if row.leaf and row.total < (minimum or 1)]
+    if minimum is not None and short:
+        click.echo(f"{_plural(len(short), 'topic')} with fewer than {minimum} card(s) (--min {minimum}).", err=True)
+        sys.exit(1)
 
 
 @cli.command()
@@ -229,15 +252,16 @@ def status(cards_dir: Path) -> None:
     from cardsmith.cache import load
     from cardsmith.pipeline import prepare
 
-    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True)
+    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, lenient=True)
     changes = prepared.plan.changes
-    _print_problems(prepared.warnings)
+    _print_problems(prepared.problems)
     for label, ids in (("new", changes.new), ("changed", changes.changed), ("removed", changes.removed)):
         for card_id in ids:
             click.echo(f"{label:8} {card_id}")
     for key in changes.notetypes_changed:
         click.echo(f"{'changed':8} note type {key}")
     click.echo(changes.summary())
+    _errors_left_out(prepared.problems, "these counts")
 
 
 @cli.command()
@@ -254,7 +278,8 @@ def status(cards_dir: Path) -> None:
 def preview(cards_dir: Path, out_file: Path) -> None:
     """Write one HTML page with every card, front and back, as Anki shows them.
 
-    Nothing else is written (not the decks, not the lock). Open the page in a browser.
+    Nothing else is written (not the decks, not the lock). Open the page in a browser. Cards
+    with errors are left out and their errors listed at the top of the page (exit 1).
 
     \b
     Example:
@@ -267,9 +292,13 @@ def preview(cards_dir: Path, out_file: Path) -> None:
 
     if out_file.is_dir():
         raise OutputError(f"{out_file} is a folder; pass a file name to --out")
-    deck = prepare(cards_dir, load(cards_dir), allow_schema_change=True).plan.deck
-    write_file(out_file, preview_page(deck).encode("utf-8"))
+    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, allow_id_change=True, lenient=True)
+    deck, problems = prepared.plan.deck, prepared.problems
+    _print_problems(problems)
+    errors = tuple(p for p in problems if p.severity.value == "error")
+    write_file(out_file, preview_page(deck, errors).encode("utf-8"))
     click.echo(f"wrote {out_file} ({len(deck.notes)} notes)")
+    _errors_left_out(problems, "the page (they are listed at its top)")
 
 
 @cli.command()
@@ -332,9 +361,17 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     from cardsmith.cache import load
     from cardsmith.files import append_text
     from cardsmith.project import load_project
-    from cardsmith.skeleton import find_topics, skeleton, topic_path
+    from cardsmith.skeleton import find_topics, near_topics, skeleton, topic_path
 
-    project = load_project(cards_dir, load(cards_dir).questions)
+    project = load_project(cards_dir, load(cards_dir).questions, lenient=True)  # other cards' errors don't matter
+    taken = [written for written in project.ids if written.name == card_id]
+    if taken:
+        raise ProblemsError(
+            tuple(
+                error(written.location, f"card id '{card_id}' is already used here; pass another with --id")
+                for written in taken
+            )
+        )
     found = find_topics(project.curriculum, topic)
     if len(found) != 1:
         if found:
@@ -342,7 +379,11 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
             for index in found:
                 click.echo(f"  {topic_path(project.curriculum, index)}", err=True)
         else:
-            click.echo(f"no topic matches '{topic}'; see `cardsmith coverage` for the titles", err=True)
+            near = near_topics(project.curriculum, topic)
+            hint = "; closest:" if near else "; see `cardsmith coverage` for the titles"
+            click.echo(f"no topic matches '{topic}'{hint}", err=True)
+            for index in near:
+                click.echo(f"  {topic_path(project.curriculum, index)}", err=True)
         sys.exit(1)
     text = skeleton(project.curriculum, found[0], card_type, card_id)
     if append_to is None:
@@ -350,6 +391,9 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     else:
         append_text(append_to, text, empty="cards:\n")
         click.echo(f"added '{card_id}' to {append_to}")
+    errors = sum(1 for p in project.problems if p.severity.value == "error")
+    if errors:
+        click.echo(f"note: other cards have {errors} error(s); `cardsmith check` lists them", err=True)
 
 
 @cli.command()

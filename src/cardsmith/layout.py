@@ -7,7 +7,7 @@ from pathlib import Path
 CONFIG = "deck.yaml"
 LOCK = "cardsmith.lock"
 CACHE = ".cardsmith-cache"
-QUESTION_SUFFIXES = (".yaml", ".yml")
+QUESTION_SUFFIXES = (".yaml", ".yml")  # in any letter case: `Week1.YML` is a question file too
 
 
 def discover(cards_dir: Path) -> list[Path]:
@@ -17,7 +17,7 @@ def discover(cards_dir: Path) -> list[Path]:
         rel = path.relative_to(cards_dir)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.suffix in QUESTION_SUFFIXES and path.name != CONFIG and path.is_file():
+        if path.suffix.lower() in QUESTION_SUFFIXES and path.name.lower() != CONFIG and path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(cards_dir).as_posix())
 

@@ -164,6 +164,23 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class WrittenId:
+    """An id written in a question file, whether or not its card has errors: its `id`, or one in `was:`."""
+
+    name: str
+    key: str  # "id" or "was"
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFile:
+    """What a question file holds: its cards without errors, and every id written in it."""
+
+    questions: tuple[Question, ...] = ()
+    ids: tuple[WrittenId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """A question linked to its curriculum node, with the images it shows."""
 
@@ -305,9 +322,15 @@ class Project:
     curriculum: Curriculum
     cards: tuple[Card, ...]
     files: tuple[str, ...]
-    problems: tuple[Problem, ...]  # warnings only; errors stop the loading
+    problems: tuple[Problem, ...]  # warnings; when loaded leniently, also the errors of the cards left out
     media: tuple[tuple[str, bytes], ...] = ()  # packaged file name -> bytes, sorted
     read: tuple[tuple[str, str], ...] = ()  # every file read (deck.yaml, curriculum, questions, images) -> SHA-256
+    ids: tuple[WrittenId, ...] = ()  # every id written in the question files, cards with errors too
+
+    @property
+    def left_out(self) -> frozenset[str]:
+        """The ids of cards that have errors (only a lenient load keeps going without them)."""
+        return frozenset(i.name for i in self.ids if i.key == "id") - {card.question.id for card in self.cards}
 
 
 @dataclass(frozen=True, slots=True)

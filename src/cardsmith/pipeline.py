@@ -31,8 +31,9 @@ class Prepared:
     renderer: Renderer
 
     @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """Every warning: of the sources, and of what Anki will not do on re-import."""
+    def problems(self) -> tuple[Problem, ...]:
+        """Every warning (of the sources, and of what Anki will not do on re-import), and with a
+        lenient `prepare` the errors of the cards that were left out."""
         return self.project.problems + self.plan.changes.warnings
 
 
@@ -52,9 +53,14 @@ def prepare(
     now: int | None = None,
     allow_schema_change: bool = False,
     allow_id_change: bool = False,
+    lenient: bool = False,
 ) -> Prepared:
-    """Load, check, render and plan a deck project; raise ProblemsError with every error found."""
-    project = load_project(cards_dir, caches.questions)
+    """Load, check, render and plan a deck project; raise ProblemsError with every error found.
+
+    With `lenient` (never for a build), cards with errors are left out instead: their errors are
+    among the problems, and the lock entries of those cards count as neither changed nor removed.
+    """
+    project = load_project(cards_dir, caches.questions, lenient=lenient)
     renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
     notes = make_notes(project.config, project.curriculum, project.cards, renderer)
     planned = plan(
@@ -66,6 +72,7 @@ def prepare(
         css=caches.fields(stylesheet),  # Pygments computes its part: remembered, like a rendered field
         lock_path=str(lock_path(cards_dir)),
         headings=headings(project.config, project.curriculum),
+        left_out=project.left_out,
         allow_schema_change=allow_schema_change,
         allow_id_change=allow_id_change,
     )

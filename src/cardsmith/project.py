@@ -20,7 +20,7 @@ from cardsmith.errors import Location, Problem, ProblemsError, error, has_errors
 from cardsmith.layout import discover, lock_path
 from cardsmith.media import MediaReader
 from cardsmith.memo import Memo
-from cardsmith.model import Curriculum, DeckConfig, Project, Question
+from cardsmith.model import Curriculum, DeckConfig, Project, Question, QuestionFile, WrittenId
 
 T = TypeVar("T")
 Read = dict[str, str]  # every file a build reads -> the SHA-256 of the bytes it read
@@ -62,11 +62,11 @@ def _parse_cached(
     return found, problems
 
 
-def read_questions(path: Path, parsed: Memo, read: Read) -> tuple[tuple[Question, ...], list[Problem]]:
+def read_questions(path: Path, parsed: Memo, read: Read) -> tuple[QuestionFile, list[Problem]]:
     """The cards of one question file, from the cache when its bytes are the same as last time."""
-    parse, encode, decode = questions.load_questions, questions.encode, questions.decode
+    parse, encode, decode = questions.load_question_file, questions.encode, questions.decode
     found, problems = _parse_cached(path, "questions", parsed, read, parse, encode, decode)
-    return found or (), problems
+    return found or QuestionFile(), problems
 
 
 def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo, read: Read) -> tuple[Curriculum | None, list[Problem]]:
@@ -115,26 +115,35 @@ def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckCon
     return cfg, plan, problems + found
 
 
-def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
-    """Read and check a deck project; raise ProblemsError with every error found."""
+def load_project(cards_dir: Path, parsed: Memo | None = None, *, lenient: bool = False) -> Project:
+    """Read and check a deck project; raise ProblemsError with every error found.
+
+    With `lenient`, errors in cards do not stop the loading: the cards that have them are left
+    out and the errors are among the project's problems (for preview, status, coverage and new,
+    which are useful while a card is half-written). Errors in deck.yaml or the curriculum stop
+    it all the same.
+    """
     parsed = parsed if parsed is not None else Memo()
     read: Read = {}
     cfg, plan, problems = _config_and_plan(cards_dir, parsed, read)
     files = discover(cards_dir)
     loaded: list[Question] = []
+    ids: list[WrittenId] = []
     for path in files:
-        found_questions, found = read_questions(path, parsed, read)
+        found_file, found = read_questions(path, parsed, read)
         problems += found
-        loaded.extend(found_questions)
-    cards, found = assemble.link(plan, loaded)
+        loaded.extend(found_file.questions)
+        ids.extend(found_file.ids)
+    cards, found = assemble.link(plan, loaded, ids)
     problems += found
     images = MediaReader(cards_dir)
     with_media = []
     for card in cards:
         media, found = images.of(card.question)
         problems += found
-        with_media.append(replace(card, media=media) if media else card)
-    if has_errors(problems):
+        if not has_errors(found):
+            with_media.append(replace(card, media=media) if media else card)
+    if has_errors(problems) and not lenient:
         raise ProblemsError(sort_problems(problems))
     read.update(images.read)
     return Project(
@@ -146,6 +155,7 @@ def load_project(cards_dir: Path, parsed: Memo | None = None) -> Project:
         sort_problems(problems),
         images.packaged,
         tuple(sorted(read.items())),
+        tuple(ids),
     )
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from cardsmith import sources
 from cardsmith.errors import Location, Problem, Severity, error, has_errors, warning
-from cardsmith.model import CardType, Question
+from cardsmith.model import CardType, Question, QuestionFile, WrittenId
 from cardsmith.suggest import closest, did_you_mean
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
@@ -50,15 +50,25 @@ FORBIDDEN = {
 
 
 def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Problem]]:
-    """Read every card of a question file; problems are collected, never raised."""
+    """The cards of a question file that have no errors, and every problem (collected, never raised)."""
+    found, problems = load_question_file(source)
+    return found.questions, problems
+
+
+def load_question_file(source: sources.Text) -> tuple[QuestionFile, list[Problem]]:
+    """Read every card of a question file; problems are collected, never raised.
+
+    The cards with errors are left out, but their ids are kept: a duplicate is found even while
+    one of its cards has another error, and `cardsmith new` knows every id already taken.
+    """
     path = source.path
     root, problems = sources.compose(source)
     if problems:
-        return (), problems
+        return QuestionFile(), problems
     if root is None:
-        return (), [error(Location(path, 1, 1), "empty file; a question file needs a 'cards:' list")]
+        return QuestionFile(), [error(Location(path, 1, 1), "empty file; a question file needs a 'cards:' list")]
     if not isinstance(root, yaml.MappingNode):
-        return (), [
+        return QuestionFile(), [
             error(
                 sources.loc(path, root),
                 f"a question file must be a mapping with a 'cards:' list, not {sources.describe(root)}",
@@ -78,7 +88,7 @@ def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Pro
         problems.append(
             error(Location(path, 1, 1), "no 'cards:' key; a question file is a mapping with a 'cards:' list")
         )
-        return (), problems
+        return QuestionFile(), problems
     cards_node = items["cards"][1]
     if not isinstance(cards_node, yaml.SequenceNode):
         problems.append(
@@ -87,14 +97,16 @@ def load_questions(source: sources.Text) -> tuple[tuple[Question, ...], list[Pro
                 f"'cards' must be a list of cards (lines starting with '- '), not {sources.describe(cards_node)}",
             )
         )
-        return (), problems
+        return QuestionFile(), problems
     questions: list[Question] = []
+    ids: list[WrittenId] = []
     for card_node in cards_node.value:
-        question, found = _load_card(path, card_node, default_topic)
+        question, found, written = _load_card(path, card_node, default_topic)
         problems += found
+        ids += written
         if question is not None:
             questions.append(question)
-    return tuple(questions), problems
+    return QuestionFile(tuple(questions), tuple(ids)), problems
 
 
 @dataclass(slots=True)
@@ -177,14 +189,15 @@ def _check_fields_of_type(card: _Reading, card_type: CardType, card_id: str) -> 
             )
 
 
-def _check_typed_answer(card: _Reading) -> None:
+def _check_typed_answer(card: _Reading, card_id: str) -> None:
     """A type-in answer is one line of plain text, compared character for character."""
     answer = card.values.get("a", "")
     if "\n" in answer.strip():
         card.problems.append(
             error(
                 card.at("a"),
-                "a type-in answer must be one line: the exact text to type (put explanations in 'extra')",
+                f"the answer of type-in card '{card_id}' must be one line: the exact text to type "
+                "(put explanations in 'extra')",
             )
         )
     elif any(mark in answer for mark in ("`", "**")):
@@ -209,10 +222,11 @@ def _read_topic(card: _Reading, default: tuple[str, Location] | None, card_id: s
 
 def _load_card(
     path: str, node: yaml.Node, default_topic: tuple[str, Location] | None
-) -> tuple[Question | None, list[Problem]]:
+) -> tuple[Question | None, list[Problem], list[WrittenId]]:
     where = sources.loc(path, node)
     if not isinstance(node, yaml.MappingNode):
-        return None, [error(where, f"a card must be a mapping (id: …, q: …, a: …), not {sources.describe(node)}")]
+        message = f"a card must be a mapping (id: …, q: …, a: …), not {sources.describe(node)}"
+        return None, [error(where, message)], []
     items, problems = sources.mapping_items(path, node)
     card = _Reading(path, where, items, problems=problems)
     _read_texts(card)
@@ -221,13 +235,15 @@ def _load_card(
     if card_type is not None:
         _check_fields_of_type(card, card_type, card_id)
     if card_type is CardType.TYPE_IN:
-        _check_typed_answer(card)
+        _check_typed_answer(card, card_id)
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")
     was, found_was = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
     card.problems += found + found_was
     topic, topic_location = _read_topic(card, default_topic, card_id)
+    ids = [WrittenId(card_id, "id", card.at("id"))] if card_id and ID_PATTERN.fullmatch(card_id) else []
+    ids += [WrittenId(name, "was", card.at("was")) for name in was]
     if has_errors(card.problems) or card_type is None:
-        return None, card.problems
+        return None, card.problems, ids
     positions = ";".join(
         f"{name} {value.start_mark.line + 1} {value.start_mark.column + 1}" for name, (_, value) in items.items()
     )
@@ -246,7 +262,7 @@ def _load_card(
         was=was,
         positions=positions,
     )
-    return question, card.problems
+    return question, card.problems, ids
 
 
 def _hint(name: str) -> str:
@@ -284,7 +300,7 @@ def _string_list(
 # --- The parsed-file cache: questions and problems as JSON ----------------------------------------
 
 
-def encode(questions: tuple[Question, ...], problems: list[Problem]) -> str:
+def encode(found: QuestionFile, problems: list[Problem]) -> str:
     """A question file's result as JSON, for the cache (decode gives it back)."""
 
     def where(location: Location) -> list[object]:
@@ -307,15 +323,16 @@ def encode(questions: tuple[Question, ...], problems: list[Problem]) -> str:
                     list(q.was),
                     q.positions,
                 ]
-                for q in questions
+                for q in found.questions
             ],
+            "ids": [[i.name, i.key, *where(i.location)] for i in found.ids],
             "problems": [[p.severity.value, *where(p.location), p.message] for p in problems],
         },
         ensure_ascii=False,
     )
 
 
-def decode(text: str) -> tuple[tuple[Question, ...], list[Problem]]:
+def decode(text: str) -> tuple[QuestionFile, list[Problem]]:
     """A cached result; ValueError if it is not what `encode` writes (the file is then parsed again)."""
     try:
         data = json.loads(text)
@@ -344,6 +361,10 @@ def decode(text: str) -> tuple[tuple[Question, ...], list[Problem]]:
             Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
             for severity, path, line, col, message in data["problems"]
         ]
+        ids = [
+            WrittenId(str(name), str(key), Location(str(path), int(line), int(col)))
+            for name, key, path, line, col in data["ids"]
+        ]
     except (TypeError, KeyError, ValueError) as exc:
         raise ValueError(f"not a cached question file: {exc}") from None
-    return tuple(questions), problems
+    return QuestionFile(tuple(questions), tuple(ids)), problems

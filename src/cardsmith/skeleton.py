@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-from cardsmith.assemble import SEPARATOR, resolve_topic
+import yaml
+
+from cardsmith.assemble import SEPARATOR, loose_match, resolve_topic
 from cardsmith.curriculum import aliases
 from cardsmith.model import Curriculum, Kind
 from cardsmith.notes import short_name
+from cardsmith.suggest import closest
 
-TYPES = {
-    "basic": '    q: ""\n    a: ""\n',
-    "reversed": '    q: ""\n    a: ""\n',
-    "type-in": '    q: ""\n    a: ""\n',
-    "cloze": '    text: "… {{c1::…}} …"\n',
+FIELDS = {
+    "basic": {"q": "", "a": ""},
+    "reversed": {"q": "", "a": ""},
+    "type-in": {"q": "", "a": ""},
+    "cloze": {"text": "… {{c1::…}} …"},
 }
 
 
 def find_topics(curriculum: Curriculum, query: str) -> list[int]:
-    """Topics of the phases that a query names: a full path, or part of one title."""
+    """Topics of the phases that a query names, the first kind that matches of:
+
+    a topic path (as in a question file, or with other spacing around '/' and letter case), a
+    whole title or label, a part of a title. So `Функции` is the topic of that name, although
+    other titles contain the word too.
+    """
     exact, _ = resolve_topic(curriculum, query)
     if exact:
         return exact
+    loose = loose_match(curriculum, query)
+    if loose:
+        return loose
     wanted = query.strip().casefold()
-    return [
-        node.index
-        for node in curriculum.nodes
-        if curriculum.section_of(node.index).kind is Kind.PHASE
-        and any(wanted in name.casefold() for name in aliases(node.title))
-    ]
+    studied = [n for n in curriculum.nodes if curriculum.section_of(n.index).kind is Kind.PHASE]
+    whole = [n.index for n in studied if wanted in {name.casefold() for name in aliases(n.title)}]
+    if whole:
+        return whole
+    return [n.index for n in studied if any(wanted in name.casefold() for name in aliases(n.title))]
+
+
+def near_topics(curriculum: Curriculum, query: str, n: int = 3) -> list[int]:
+    """Topics whose titles look most like the query, for "did you mean"."""
+    studied = [n for n in curriculum.nodes if curriculum.section_of(n.index).kind is Kind.PHASE]
+    by_name: dict[str, int] = {}
+    for node in studied:
+        for name in aliases(node.title):
+            by_name.setdefault(name, node.index)
+    found = closest(query.strip(), by_name, n=n, cutoff=0.5)
+    return list(dict.fromkeys(by_name[name] for name in found))
 
 
 def topic_path(curriculum: Curriculum, index: int) -> str:
@@ -39,9 +60,11 @@ def topic_path(curriculum: Curriculum, index: int) -> str:
 
 
 def skeleton(curriculum: Curriculum, index: int, card_type: str, card_id: str) -> str:
-    """A card entry, indented to go under `cards:`."""
-    kind = "" if card_type == "basic" else f"    type: {card_type}\n"
-    topic = topic_path(curriculum, index)
-    needs_quotes = ": " in topic or topic.startswith(("`", "'", '"'))
-    shown = '"' + topic.replace('"', '\\"') + '"' if needs_quotes else topic
-    return f"  - id: {card_id}\n{kind}    topic: {shown}\n{TYPES[card_type]}"
+    """A card entry, indented to go under `cards:` (written by the YAML library: any title is safe)."""
+    entry: dict[str, str] = {"id": card_id}
+    if card_type != "basic":
+        entry["type"] = card_type
+    entry["topic"] = topic_path(curriculum, index)
+    entry.update(FIELDS[card_type])
+    text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=1_000_000)
+    return "".join("  " + line for line in text.splitlines(keepends=True))

@@ -223,8 +223,9 @@ def test_a_curriculum_without_phases_is_an_error(project: Path) -> None:
     code, err = check()
     assert code == 1
     assert err[0] == (
-        "cards/curriculum.md:1:1: error: no phases found: a phase is a '## ' heading whose title starts with 'Фаза' "
-        "(set phase_word in deck.yaml for another word)"
+        "cards/curriculum.md:1:1: error: no phases found: a phase is a '## ' heading whose title starts with a phase "
+        "word (Фаза, Phase, Этап, Stage, Модуль, Module, Часть, Part); set phase_word in deck.yaml to the word your "
+        "plan uses"
     )
 
 

@@ -156,10 +156,15 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
         f"wrote {folder / 'deck.yaml'}",
         f"wrote {folder / 'curriculum.md'}",
         f"wrote {folder / 'questions' / 'week-01.yaml'}",
+        f"wrote {folder / '.gitignore'}",
+        f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
+        f"(it cannot change once learners have the deck), then run `cardsmith build --cards {folder}`",
     ]
+    assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == ".cardsmith-cache/"
+    assert "phase_word:" not in (folder / "deck.yaml").read_text(encoding="utf-8").replace("# phase_word", "")
     assert run("check", "--cards", str(folder)) == (0, "ok: 2 cards in 1 file.\n", "")
     assert run("build", "--cards", str(folder), "--out", str(tmp_path / "out"))[0] == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["go-plan-phase-1.apkg", "go-plan.apkg"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["go-plan.apkg"]  # one phase: one package
     assert run("init", str(folder)) == (
         1,
         "",

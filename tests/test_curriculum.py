@@ -3,6 +3,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cardsmith.curriculum import aliases, parse_curriculum
 from cardsmith.model import Curriculum, Kind
 
@@ -136,12 +138,25 @@ def test_crlf_bom_html_comments_and_inline_code_in_titles() -> None:
 
 
 def test_a_plan_without_phases_is_a_problem() -> None:
-    curriculum, problems = parse_curriculum("# Plan\n\n## Intro\n- a\n", "plan.md")
+    curriculum, problems = parse_curriculum("# Plan\n\n## Intro\n- a\n\n## Phases overview\n- b\n", "plan.md")
     assert [str(p) for p in problems] == [
-        "plan.md:1:1: error: no phases found: a phase is a '## ' heading whose title starts with 'Фаза' "
-        "(set phase_word in deck.yaml for another word)"
+        "plan.md:1:1: error: no phases found: a phase is a '## ' heading whose title starts with a phase word "
+        "(Фаза, Phase, Этап, Stage, Модуль, Module, Часть, Part); set phase_word in deck.yaml to the word your "
+        "plan uses"
     ]
     assert curriculum.phases == ()
+    _, problems = parse_curriculum("# Plan\n\n## Intro\n- a\n", "plan.md", phase_word="Этап")
+    assert [str(p) for p in problems] == [
+        "plan.md:1:1: error: no phases found: a phase is a '## ' heading whose title starts with 'Этап' "
+        "(the phase_word setting in deck.yaml)"
+    ]
+
+
+@pytest.mark.parametrize("word", ["Фаза", "Phase", "Этап", "Stage", "Модуль", "Module", "Часть", "Part"])
+def test_the_usual_phase_words_need_no_setting(word: str) -> None:
+    text = f"# Plan\n\n## {word} 1: Basics\n### Week 1\n- a\n\n## Partners\n- b\n"
+    curriculum, problems = parse_curriculum(text, "plan.md")
+    assert problems == [] and [p.title for p in curriculum.phases] == [f"{word} 1: Basics"]
 
 
 def test_a_section_listed_in_the_config_becomes_a_phase() -> None:

@@ -412,6 +412,11 @@ def init(folder: Path, title: str | None) -> None:
 
     for path in init_project(folder, title):
         click.echo(f"wrote {path}")
+    cards = "" if folder == Path("cards") else f" --cards {folder}"
+    click.echo(
+        f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
+        f"(it cannot change once learners have the deck), then run `cardsmith build{cards}`"
+    )
 
 
 def main() -> None:

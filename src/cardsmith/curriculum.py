@@ -25,8 +25,19 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True})
 
 
+# What a phase heading starts with when deck.yaml sets no phase_word: the usual words for it.
+PHASE_WORDS = ("Фаза", "Phase", "Этап", "Stage", "Модуль", "Module", "Часть", "Part")
+
+
+def is_phase_title(title: str, phase_word: str = "") -> bool:
+    """Whether a `##` title starts with the phase word (by default, one of PHASE_WORDS as a word)."""
+    if phase_word:
+        return title.startswith(phase_word)
+    return any(title.startswith(word) and not title[len(word) : len(word) + 1].isalpha() for word in PHASE_WORDS)
+
+
 def parse_curriculum(
-    text: str, path: str, phase_word: str = "Фаза", sections: tuple[str, ...] = ()
+    text: str, path: str, phase_word: str = "", sections: tuple[str, ...] = ()
 ) -> tuple[Curriculum, list[Problem]]:
     """Parse curriculum Markdown; a problem if it has no phases."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -55,7 +66,7 @@ def parse_curriculum(
             if level == 1 and not title:
                 title = name
             elif level == 2:
-                is_phase = name.startswith(phase_word) or any(_matches(name, s) for s in sections)
+                is_phase = is_phase_title(name, phase_word) or any(_matches(name, s) for s in sections)
                 section = add(Kind.PHASE if is_phase else Kind.SECTION, name, None, line)
                 week = None
             elif level == 3 and section is not None:
@@ -78,13 +89,11 @@ def parse_curriculum(
     curriculum = Curriculum(title, tuple(nodes))
     problems: list[Problem] = []
     if not curriculum.phases:
-        problems.append(
-            error(
-                Location(path, 1, 1),
-                f"no phases found: a phase is a '## ' heading whose title starts with '{phase_word}' "
-                "(set phase_word in deck.yaml for another word)",
-            )
-        )
+        if phase_word:
+            why = f"starts with '{phase_word}' (the phase_word setting in deck.yaml)"
+        else:
+            why = f"starts with a phase word ({', '.join(PHASE_WORDS)}); set phase_word in deck.yaml to the word your plan uses"
+        problems.append(error(Location(path, 1, 1), f"no phases found: a phase is a '## ' heading whose title {why}"))
     return curriculum, problems
 
 

@@ -302,7 +302,7 @@ class DeckConfig:
     language: str = "ru"  # of the cards' text (BCP 47, as in HTML's lang)
     authors: tuple[str, ...] = ()
     curriculum: str = "curriculum.md"
-    phase_word: str = "Фаза"
+    phase_word: str = ""  # "": any of the usual words (curriculum.PHASE_WORDS)
     sections: tuple[str, ...] = ()  # `##` sections that are decks although not phases
     formats: tuple[str, ...] = ("apkg",)
     path: str = "deck.yaml"  # as shown in messages

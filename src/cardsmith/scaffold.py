@@ -10,11 +10,17 @@ from cardsmith.errors import OutputError
 DECK = """\
 # The deck project: see cardsmith's README ("Writing cards") for every setting.
 title: {title}
-id: {id}            # names every card's GUID: never change it after release
+id: {id}            # names every card's GUID: choose it now, it cannot change after release
 description: ""
 version: 0.1.0
-phase_word: Phase        # a "## " heading whose title starts with this is a phase
+language: en
+# phase_word: Phase   # what a "## " phase heading starts with; default: Phase, Фаза, Stage, Module, Part…
 formats: [apkg]
+"""
+
+GITIGNORE = """\
+# cardsmith's cache: rebuilt on demand, never committed
+.cardsmith-cache/
 """
 
 CURRICULUM = """\
@@ -59,6 +65,7 @@ def init_project(folder: Path, title: str | None = None) -> list[Path]:
         folder / "deck.yaml": DECK.format(title=name, id=slug(folder.resolve().name)),
         folder / "curriculum.md": CURRICULUM.format(title=name),
         folder / "questions" / "week-01.yaml": QUESTIONS,
+        folder / ".gitignore": GITIGNORE,
     }
     written = []
     try:

@@ -57,7 +57,7 @@ def all_phases_name(deck: BuiltDeck) -> str:
 
 class ApkgExporter:
     name = "apkg"
-    description = "Anki packages: one with all phases and one per phase"
+    description = "Anki packages: one with all phases and one per phase (when there are several)"
 
     def patterns(self, deck: BuiltDeck) -> tuple[str, ...]:
         return (all_phases_name(deck), f"{deck.config.id}-phase-*.apkg")
@@ -66,7 +66,8 @@ class ApkgExporter:
         if not deck.notes:
             return ()
         found = [Output(all_phases_name(deck), deck.notes, media_of(deck.notes))]
-        for phase in sorted({note.phase for note in deck.notes}):
+        phases = sorted({note.phase for note in deck.notes})
+        for phase in phases if len(phases) > 1 else ():  # one phase: its package would be the same
             notes = tuple(n for n in deck.notes if n.phase == phase)
             found.append(Output(f"{deck.config.id}-phase-{phase}.apkg", notes, media_of(notes)))
         return tuple(found)

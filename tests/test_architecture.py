@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "src" / "cardsmith"
 
 # Every module belongs to exactly one layer; a new module must be given one here.
 MODEL = {"model"}
-LOADERS = {"layout", "sources", "config", "curriculum", "questions"}
+LOADERS = {"layout", "sources", "indentation", "config", "curriculum", "questions"}
 CORE = {
     "errors",
     "suggest",
@@ -129,5 +129,5 @@ def test_each_library_is_used_by_the_one_layer_that_owns_it() -> None:
 
     assert users("click") == {"cli"}
     assert users("genanki") == {"exporters.apkg"}
-    assert users("yaml") <= {"sources", "config", "questions", "skeleton"}  # skeleton writes YAML, the rest read it
+    assert users("yaml") <= {"sources", "indentation", "config", "questions", "skeleton"}  # skeleton writes YAML, the rest read it
     assert users("sqlite3") <= {"cache", "exporters.apkg"}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from cardsmith import indentation
 from cardsmith.errors import Location, Problem, error
 
 # Limits that keep hostile or broken input from hanging the build or eating memory.
@@ -94,7 +95,9 @@ def compose(source: Text) -> tuple[yaml.Node | None, list[Problem]]:
     except RecursionError:
         return None, [error(Location(source.path, 1, 1), "YAML nested too deeply")]
     if node is not None:
-        problems.extend(_check_shape(source, node))
+        problems.extend(
+            _check_shape(source, node) or indentation.unindented_block_texts(source.path, source.text, node)
+        )
     return node, problems
 
 
@@ -114,6 +117,9 @@ def _syntax_problem(source: Text, exc: yaml.MarkedYAMLError) -> Problem:
             )
     if "nesting depth" in what:
         return error(Location(source.path, line, col), "YAML nested too deeply")
+    found = indentation.diagnose(source.path, source.text, exc)
+    if found:
+        return found
     message = f"invalid YAML: {what}"
     if exc.context:
         message += f" ({exc.context})"

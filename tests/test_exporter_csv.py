@@ -4,24 +4,46 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 from cardsmith.exporters import text
+from cardsmith.exporters.base import plain
+from cardsmith.exporters.plain_csv import front_back
+from cardsmith.model import Sides
+from cardsmith.render import plain_as_markdown
 from exporter_helpers import export, fixture_deck, only_file
 
 
 def rows() -> list[dict[str, str]]:
     name, data = only_file("csv")
     assert name == "exporter-test.csv"
-    assert not data.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
 def by_id() -> dict[str, dict[str, str]]:
     return {row["id"]: row for row in rows()}
 
 
+def test_the_file_starts_with_a_utf8_byte_order_mark_for_excel() -> None:
+    data = only_file("csv")[1]
+    assert data.startswith(b"\xef\xbb\xbf" + b'"id"')
+    assert data.count(b"\xef\xbb\xbf") == 1
+    with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="") as file:
+        read = list(csv.reader(file))
+    expected = [["id", "front", "back", "tags", "deck"]]
+    for note in fixture_deck().notes:
+        front, back = front_back(note.sides, plain)
+        expected.append([note.id, front, back, " ".join(note.tags), note.deck.name])
+    assert read == expected
+
+
+def test_the_other_text_formats_have_no_byte_order_mark() -> None:
+    for name in ("anki-csv", "quizlet", "mnemosyne", "obsidian"):
+        assert not only_file(name)[1].startswith(b"\xef\xbb\xbf"), name
+
+
 def test_header_and_one_row_per_note_in_curriculum_order() -> None:
-    data = only_file("csv")[1].decode("utf-8")
+    data = only_file("csv")[1].decode("utf-8-sig")
     assert data.startswith('"id","front","back","tags","deck"\r\n')
     assert [row["id"] for row in rows()] == [note.id for note in fixture_deck().notes]
 
@@ -54,6 +76,18 @@ def test_quotes_tabs_hashes_and_markup_survive_the_round_trip() -> None:
     assert rows_["quotes-and-tab"]["back"] == "Колонки:\tпервая и вторая <script>alert(1)</script>"
     assert rows_["hash-comment"]["front"].startswith("#1 вопрос")
     assert rows_["type-in-answer"]["back"] == "2 * [x] == a::b"
+
+
+def test_typed_answers_are_the_text_to_type_without_escapes() -> None:
+    deck = fixture_deck()
+    typed = next(note for note in deck.notes if note.id == "type-in-answer")
+    answers = ("-a", "--verbose", "$name", "__init__", "# 1. <b> &amp; \\n")
+    notes = tuple(
+        replace(typed, id=f"typed-{n}", sides=Sides(typed.sides.front, plain_as_markdown(answer), ""))
+        for n, answer in enumerate(answers)
+    )
+    data = only_file("csv", replace(deck, notes=notes))[1].decode("utf-8-sig")
+    assert [row["back"] for row in csv.DictReader(io.StringIO(data, newline=""))] == list(answers)
 
 
 def test_export_is_deterministic() -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from cardsmith.exporters import text
 from cardsmith.exporters.base import plain
-from cardsmith.exporters.mochi import data_edn, edn_string, mochi_id
+from cardsmith.exporters.mochi import EXTRA, data_edn, edn_string, mochi_id
+from cardsmith.model import Sides
+from cardsmith.render import plain_as_markdown
 from exporter_helpers import Keyword, export, fixture_deck, only_file, read_edn, squash
 
 
@@ -100,6 +103,34 @@ def test_content_is_markdown_with_code_fences_and_escaped_blanks() -> None:
     assert "\\{\\{ var }}" in contents["tricky-lines"]
     assert contents["hash-comment"].startswith("\\#1 вопрос")
     assert "&lt;script>" in contents["quotes-and-tab"]
+
+
+def test_the_explanation_follows_the_answer_after_a_rule_that_is_not_a_side_separator() -> None:
+    contents = {note.id: card[Keyword("content")] for card, note in zip(cards(), fixture_deck().notes, strict=True)}
+    assert EXTRA == "\n\n***\n\n"
+    assert contents["floor-division"].endswith("длина." + EXTRA + "Деление с округлением вниз.")
+    assert contents["late-week"].endswith(
+        "---\n\nДа." + EXTRA + "Схема: ![точка](@media/" + fixture_deck().media[0][0] + ")"
+    )
+    assert EXTRA not in contents["hash-comment"]  # no explanation, no rule
+    for card in cards():
+        assert len(sides(card[Keyword("content")])) == 2
+
+
+def test_typed_answers_show_as_typed_without_escaping_noise() -> None:
+    deck = fixture_deck()
+    typed = next(note for note in deck.notes if note.id == "type-in-answer")
+    answers = {"-a": "-a", "--verbose": "--verbose", "$name": "$name", "pip -r a_b.txt": "pip -r a_b.txt"}
+    answers |= {"---": "\\---", "# x": "\\# x", "<T>": "&lt;T>", "__init__": "\\_\\_init\\_\\_"}
+    notes = tuple(
+        replace(typed, id=f"typed-{n}", guid=f"typed{n}", order=n, sides=Sides("q", plain_as_markdown(answer), ""))
+        for n, answer in enumerate(answers)
+    )
+    with zipfile.ZipFile(io.BytesIO(only_file("mochi", replace(deck, notes=notes))[1])) as archive:
+        edn = read_edn(archive.read("data.edn").decode("utf-8"))
+    found = [card for deck in edn[Keyword("decks")] for card in deck.get(Keyword("cards"), [])]
+    found.sort(key=lambda card: card[Keyword("pos")])
+    assert [card[Keyword("content")] for card in found] == [f"q\n\n---\n\n{back}" for back in answers.values()]
 
 
 def test_edn_strings_escape_quotes_backslashes_and_control_characters() -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.texmath import texmath_plugin
 
-from cardsmith.exporters import text
-from cardsmith.exporters.obsidian import deck_tag, tag_segment
+from cardsmith.exporters import obsidian, text
+from cardsmith.exporters.base import plain
+from cardsmith.exporters.obsidian import deck_tag, escape_math, tag_segment
+from cardsmith.model import Sides
+from cardsmith.render import plain_as_markdown
 from exporter_helpers import export, fixture_deck, only_file, osr_deck_tags, parse_osr, squash
 
 
@@ -116,6 +122,52 @@ def test_hashes_at_the_start_of_content_are_not_tags() -> None:
     card = parse_osr(document())[[n.id for n in fixture_deck().notes].index("hash-comment")]
     assert card.text.startswith("\\#1 вопрос")
     assert osr_deck_tags(card.text) == []
+
+
+def test_a_dollar_is_escaped_only_where_obsidian_would_read_math() -> None:
+    unchanged = ["$name", "$5 and $10", "cost: 5$", "$ a $", "`$x$` and `$y`", "\\$x$", "```sh\necho $a$b\n```"]
+    for value in unchanged:
+        assert escape_math(value) == value, value
+    assert escape_math("$x$") == "\\$x\\$"
+    assert escape_math("a $b c$ d, $e") == "a \\$b c\\$ d, $e"
+    assert escape_math("pid $$ here") == "pid \\$\\$ here"
+    assert escape_math("$a `x` b$") == "\\$a `x` b\\$"  # a pair around a code span
+    assert escape_math("$a\n?\nb$") == "\\$a\n?\nb\\$"  # one paragraph: question and answer
+    assert escape_math("$a\n```\n$\n```\nb$") == "$a\n```\n$\n```\nb$"  # a fence ends the paragraph
+    # Escaping the first pair must not leave the other two to pair up.
+    assert escape_math("$a $b$ c$") == "\\$a \\$b\\$ c\\$"
+
+
+def _readable_as_math(markdown: str) -> bool:
+    """An unescaped `$` that could open inline math and a later one that could close it (no code)."""
+    singles = [m.start() for m in re.finditer(r"\\.|\$", markdown) if m.group() == "$"]
+    return any(
+        markdown[i + 1 : i + 2] not in ("", " ", "\n") and markdown[j - 1] not in (" ", "\n")
+        for n, i in enumerate(singles)
+        for j in singles[n + 1 :]
+    )
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="$ \\ab\n", max_size=16))
+def test_after_escaping_no_two_dollars_can_make_math_and_nothing_else_changes(value: str) -> None:
+    escaped = escape_math(value)
+    assert not _readable_as_math(escaped)
+    assert escape_math(escaped) == escaped
+    commonmark = MarkdownIt("commonmark")  # the same text shows: only `\\` before some `$` was added
+    assert commonmark.render(escaped) == commonmark.render(value)
+    before, after = (re.findall(r"\\.|.", text_, re.DOTALL) for text_ in (value, escaped))
+    assert len(before) == len(after)
+    assert all(a == b or (a, b) == ("$", "\\$") for a, b in zip(before, after, strict=True))
+
+
+def test_typed_answers_show_as_typed() -> None:
+    typed = next(note for note in fixture_deck().notes if note.id == "type-in-answer")
+    for answer in ("-a", "--verbose", "$name", "a-b_c"):
+        note = replace(typed, sides=Sides("Флаг?", plain_as_markdown(answer), ""))
+        assert obsidian.card(note, plain) == f"Флаг?\n?\n{answer}"
+    note = replace(typed, sides=Sides("Что такое $x?", plain_as_markdown("y$"), ""))
+    assert obsidian.card(note, plain) == "Что такое \\$x?\n?\ny\\$"
 
 
 def test_tag_segments_are_letters_digits_and_dashes() -> None:

@@ -159,12 +159,58 @@ def render_plain(text: str) -> str:
     return html.escape(text.strip(), quote=False)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~=:])")
+# Only what cardsmith's Markdown (CommonMark with tables, strikethrough and `\( \)` math) would read
+# as markup, in context. At the start of a line: what starts a block (heading, quote, list item,
+# thematic break, setext underline), and `[` as `&#91;` (`\[` would open `\[ \]` math there).
+# Anywhere: `\` before what it would escape, backticks, `[` (no link without one, so `]` stays),
+# `*` unless between spaces, `_` unless inside a word, `~~`, `&` of an entity, `<` of an autolink
+# or tag (as `&lt;`, which the text exporters' own `<` escaping leaves alone) and, when there is
+# more than one line, `|` (a table needs two lines).
+_MARKDOWN_SPECIAL = re.compile(
+    r"""
+    ^(?P<indent>[ \t]*)(?:
+        (?P<block>\#(?=\#{0,5}(?:[ \t]|$)) | > | [-+*](?=[ \t]|$) | [-*_=](?=[-*_= \t]*$)) | (?P<bracket>\[)
+    )
+    | ^(?P<number>[ \t]*[0-9]{1,9})(?P<delimiter>[.)])(?=[ \t]|$)
+    | (?P<escape>
+        \\(?=[!-/:-@\[-`{-~\n]) | [`\[] | ~{2,} | &(?=\#[0-9]{1,7};|\#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)
+    )
+    | (?P<stars>\*+) | (?P<underscores>_+) | (?P<angle><(?=[!-~])) | (?P<pipe>\|)
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
 
 
 def plain_as_markdown(text: str) -> str:
-    """Plain text as Markdown that shows exactly that text (a type-in answer is plain text)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.strip())
+    """Plain text as Markdown that shows exactly that text (a type-in answer is plain text).
+
+    Only what would be read as markup is escaped, so apps that show the Markdown itself (Obsidian,
+    Mochi) show `--verbose` or `$name` as they are: `render_markdown(plain_as_markdown(x))` is `x`,
+    HTML-escaped, as one paragraph (tests/test_render.py checks it for any one line of text).
+    """
+    text = text.strip()
+    lines = "\n" in text
+
+    def escape(found: re.Match[str]) -> str:
+        value = found.group()
+        start, end = found.span()
+        if found["block"]:
+            return found["indent"] + "\\" + found["block"]
+        if found["bracket"]:
+            return found["indent"] + "&#91;"
+        if found["delimiter"]:
+            return found["number"] + "\\" + found["delimiter"]
+        if found["angle"]:
+            return "&lt;"
+        if found["pipe"] and not lines:
+            return value
+        if found["stars"] and text[start - 1 : start] == " " and text[end : end + 1] == " ":
+            return value  # neither left- nor right-flanking: never emphasis
+        if found["underscores"] and text[start - 1 : start].isalnum() and text[end : end + 1].isalnum():
+            return value  # inside a word: never emphasis
+        return "".join("\\" + char for char in value)
+
+    return _MARKDOWN_SPECIAL.sub(escape, text)
 
 
 def media_references(text: str) -> tuple[str, ...]:

@@ -27,6 +27,11 @@ _TAG_START = re.compile(r"(?<![\\\S])#(?=[^\s#])")
 _SIDE_RULE = re.compile(r" {0,3}-{3,} *")  # a prose line `---` would split the card's sides
 _IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
 SIDES = "\n\n---\n\n"
+# Between the answer and the explanation (`extra`): a horizontal rule, as in the Mnemosyne and
+# Obsidian files. Not `---`, which is Mochi's side separator (the explanation would become a
+# third side), but `***`, which prose `---` lines become here too; the blank lines around it keep
+# it a rule of its own, never part of a paragraph or a list.
+EXTRA = "\n\n***\n\n"
 
 
 def mochi_id(*key: str) -> str:
@@ -70,7 +75,7 @@ def _content(note: Note, media: frozenset[str], convert: Convert) -> str:
     sides = note.sides
     back = convert(_rewrite, sides.back, images)
     if sides.extra:
-        back += "\n\n" + convert(_rewrite, sides.extra, images)
+        back += EXTRA + convert(_rewrite, sides.extra, images)
     return convert(_rewrite, sides.front, images) + SIDES + back
 
 

@@ -10,8 +10,11 @@ fenced code starting at column 0 is taken whole. So, here:
 - `::` never appears outside a fence: in text the second colon is escaped (`:\\:`), in a code
   span the span becomes `<code>` with `&#58;` (older plugin versions ignore backticks);
 - a text line that is only `?` or `??` is escaped, and so is Obsidian's own syntax in text
-  (`#tag`, `==highlight==`, `%%comment%%`, `[[link]]`, `$math$`, raw HTML), since cardsmith
-  shows card text literally.
+  (`#tag`, `==highlight==`, `%%comment%%`, `[[link]]`, raw HTML), since cardsmith shows card
+  text literally;
+- `$` is escaped only where Obsidian could read math: `$$`, and a `$` that can open inline math
+  (not followed by a space) with a later one in the card that can close it (not preceded by a
+  space). A lone `$name` or `$5 and $10` stays as written.
 
 Each deck (phase, week) gets a tag line `#flashcards/<deck id>/<phase>/<week>`; a tag applies
 to the cards after it until the next tag (OSR docs, flashcards/decks.md).
@@ -29,7 +32,8 @@ from cardsmith.model import BuiltDeck, Deck, Note
 TAG_ROOT = "#flashcards"
 _DOUBLED = re.compile(r"([:=%\[])(?=\1)")  # the first of `::`, `==`, `%%`, `[[`
 _TAG_START = re.compile(r"(?<![\\\S])#(?=[^\s#])")
-_DOLLAR = re.compile(r"(?<!\\)\$")
+_DOLLAR = re.compile(r"\\.|\$+", re.DOTALL)  # an escaped character, or a run of `$`
+_SPACE = ("", " ", "\t", "\n")  # what may not follow an opening `$` or precede a closing one
 _THEMATIC = re.compile(r" {0,3}([-_])(?: *\1){2,} *")  # would be a setext underline once blank lines go
 
 
@@ -46,7 +50,6 @@ def deck_tag(deck_id: str, deck: Deck) -> str:
 def _prose(chunk: str) -> str:
     chunk = chunk.replace("<", "&lt;")
     chunk = _TAG_START.sub(r"\\#", chunk)
-    chunk = _DOLLAR.sub(r"\\$", chunk)
     chunk = _DOUBLED.sub(lambda m: m.group(1) + "\\", chunk)
     return text.fill_blanks(chunk, lambda hint: "\\" + text.blank_label(hint))
 
@@ -61,6 +64,7 @@ def _code_span(span: str) -> str:
     if "::" not in inner:
         return span[:ticks] + text.fill_blanks(inner) + span[-ticks:]
     escaped = re.sub(":(?=:)", "&#58;", html.escape(text.fill_blanks(inner.replace("\n", " ")), quote=False))
+    escaped = escaped.replace("$", "&#36;")  # raw HTML: Obsidian would still read `$…$` in it as math
     return f"<code>{escaped}</code>"
 
 
@@ -92,6 +96,66 @@ def card_lines(markdown: str) -> list[str]:
     return lines
 
 
+def _math_dollars(run: str) -> set[int]:
+    """Where the `$` are in a run of Markdown lines that Obsidian could read as math delimiters.
+
+    Obsidian's inline math is `$…$` with no space after the opening `$` and none before the
+    closing one (display math is `$$…$$`). Every `$$` is taken, and each `$` that can open along
+    with the first later free `$` that can close it. Afterwards no `$` left can open math that a
+    later one closes, whichever way Obsidian pairs them. Code spans are skipped; a pair may span
+    lines, since a card is one paragraph once its blank lines are gone.
+    """
+    spans = text.code_spans(run)
+    singles: list[int] = []
+    found: set[int] = set()
+    for match in _DOLLAR.finditer(run):
+        start, end = match.span()
+        if match.group()[0] == "\\" or any(a <= start < b for a, b in spans):
+            continue
+        if end - start > 1:
+            found.update(range(start, end))
+        else:
+            singles.append(start)
+    for number, opener in enumerate(singles):
+        if opener in found or run[opener + 1 : opener + 2] in _SPACE:
+            continue
+        closer = next((i for i in singles[number + 1 :] if i not in found and run[i - 1] not in _SPACE), None)
+        if closer is not None:
+            found.update((opener, closer))
+    return found
+
+
+def escape_math(markdown: str) -> str:
+    """Markdown for Obsidian with a `\\` before each `$` it could read as math (code left as it is)."""
+    if "$" not in markdown:
+        return markdown
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        joined = "\n".join(run)
+        found = _math_dollars(joined)
+        out.append("".join("\\$" if i in found else char for i, char in enumerate(joined)))
+        run.clear()
+
+    fence = ""
+    for line in markdown.split("\n"):
+        if fence:
+            out.append(line)
+            if line.startswith(fence) and not line.strip("`"):
+                fence = ""
+        elif line.startswith("```"):
+            if run:
+                flush()
+            out.append(line)
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        else:
+            run.append(line)
+    if run:
+        flush()
+    return "\n".join(out)
+
+
 def card_text(markdown: str) -> str:
     """`card_lines` as one string (what `convert` remembers)."""
     return "\n".join(card_lines(markdown))
@@ -105,7 +169,8 @@ def card(note: Note, convert: Convert) -> str:
     if sides.extra:
         # `***` rather than `---`, which after a paragraph line would be a heading underline.
         parts += ["***", convert(card_text, sides.extra)]
-    return "\n".join(part for part in parts if part)
+    # `$` after the rest: the question and answer are one paragraph in Obsidian, so math could span them.
+    return escape_math("\n".join(part for part in parts if part))
 
 
 def file_name(deck: BuiltDeck) -> str:
@@ -131,6 +196,7 @@ class ObsidianExporter:
         for note in output.notes:
             if note.deck != current:
                 current = note.deck
-                parts += [f"## {_prose(' › '.join(current.parts[1:]))}", deck_tag(deck.config.id, current)]
+                heading = escape_math(_prose(" › ".join(current.parts[1:])))
+                parts += [f"## {heading}", deck_tag(deck.config.id, current)]
             parts.append(card(note, convert))
         return ("\n\n".join(parts) + "\n").encode("utf-8")

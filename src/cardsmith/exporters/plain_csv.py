@@ -2,6 +2,11 @@
 
 RFC 4180: comma-separated, every field quoted, quotes doubled, CRLF between records, UTF-8.
 Fields keep their line breaks inside the quotes; code stays line by line.
+
+The file starts with a UTF-8 byte-order mark: Excel takes a CSV without one for the legacy
+code page (Windows-1251 on a Russian system), so a double-clicked file would show the Cyrillic
+as gibberish. Readers that know UTF-8 skip the mark (Python reads it with `utf-8-sig`); the
+other text formats are for their apps' own importers and carry none.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from cardsmith.exporters.base import Convert, Output
 from cardsmith.model import BuiltDeck, Sides
 
 COLUMNS = ("id", "front", "back", "tags", "deck")
+BOM = "\ufeff"  # encoded as EF BB BF
 
 
 def front_back(sides: Sides, convert: Convert) -> tuple[str, str]:
@@ -40,6 +46,7 @@ class CsvExporter:
 
     def write(self, deck: BuiltDeck, output: Output, convert: Convert) -> bytes:
         buffer = io.StringIO(newline="")
+        buffer.write(BOM)
         writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for note in output.notes:

@@ -33,6 +33,7 @@ __all__ = [
     "BLANK_OPEN",
     "CodeBlock",
     "blank_label",
+    "code_spans",
     "fence",
     "fill_blanks",
     "flatten_lines",
@@ -177,7 +178,7 @@ class CodeBlock:
     source: str
 
 
-def _code_spans(chunk: str) -> list[tuple[int, int]]:
+def code_spans(chunk: str) -> list[tuple[int, int]]:
     """Start and end of every inline code span in a run of Markdown lines (CommonMark rules)."""
     spans = []
     i = 0
@@ -225,7 +226,7 @@ def rewrite_markdown(
         joined = "\n".join(chunk)
         pos = 0
         pieces = []
-        for start, end in _code_spans(joined):
+        for start, end in code_spans(joined):
             pieces.append(prose(joined[pos:start]))
             pieces.append(inline_code(joined[start:end]))
             pos = end

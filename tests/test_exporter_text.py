@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import textwrap
 
 from cardsmith.exporters import text
@@ -43,6 +44,9 @@ def test_html_is_one_line_with_breaks_inside_code_and_no_numeric_entities() -> N
 def test_typed_answers_are_escaped_so_markdown_shows_them_verbatim() -> None:
     answer = "2 * [x] == a::b # _c_"
     assert text.to_plain(plain_as_markdown(answer)) == answer
+    for answer in ("-a", "--verbose", "$name", "[x]: y", "<T> &amp;", "# 1. _a_"):
+        assert text.to_plain(plain_as_markdown(answer)) == answer
+        assert text.to_html(plain_as_markdown(answer)) == "<p>" + html.escape(answer, quote=False) + "</p>"
 
 
 def test_rewrite_markdown_tells_prose_from_inline_code_and_code_blocks() -> None:

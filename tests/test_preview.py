@@ -11,10 +11,10 @@ from anki_helpers import import_apkg, note_by_card_id
 from cardsmith.build import build
 from cardsmith.cache import Caches
 from cardsmith.cli import cli
-from cardsmith.model import BuiltDeck, Note
+from cardsmith.model import BuiltDeck, Location, Note, Problem, Severity
 from cardsmith.pipeline import prepare
 from cardsmith.preview import card_sides, preview_page
-from conftest import NOW
+from conftest import NOW, edit
 
 
 def deck(mini: Path) -> BuiltDeck:
@@ -29,18 +29,26 @@ def test_the_page_shows_every_card_anki_makes_in_curriculum_order(mini: Path) ->
     built = deck(mini)
     shown = [(n.id, label) for n in built.notes for label, _, _ in sides(built, n)]
     assert shown == [
-        ("name-rules", "Card 1"),
-        ("floor-division", "c1"),
-        ("floor-division", "c2"),
-        ("code-card", "Card 1"),
-        ("late-card", "Card 1"),
-        ("http-get-safe", "Card 1"),
-        ("http-get-safe", "Card 2"),
-        ("http-post-status", "Card 1"),
-        ("ci-pipeline", "Card 1"),
+        ("name-rules", ""),
+        ("floor-division", "cloze 1"),
+        ("floor-division", "cloze 2"),
+        ("code-card", ""),
+        ("late-card", ""),
+        ("http-get-safe", "forward"),
+        ("http-get-safe", "reverse"),
+        ("http-post-status", "type-in"),
+        ("ci-pipeline", ""),
     ]
     page = preview_page(built)
     assert page.count('<div class="side card">') == 18
+    labels = re.findall(r'<div class="label">([^<]*)</div>', page)
+    assert labels[:4] == [
+        "name-rules · front",
+        "name-rules · back",
+        "floor-division · cloze 1 · front",
+        "floor-division · cloze 1 · back",
+    ]
+    assert "http-get-safe · reverse · back" in labels and "http-post-status · type-in · front" in labels
     assert "<link" not in page and 'src="http' not in page and "@import" not in page  # works offline
 
 
@@ -84,3 +92,36 @@ def test_preview_writes_one_file_and_leaves_the_lock_and_cache_alone(mini: Path,
     assert result.stdout == f"wrote {out} (7 notes)\n"
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
     assert sorted(p.name for p in mini.iterdir()) == ["curriculum.md", "deck.yaml", "questions"]
+
+
+def test_the_page_language_is_the_decks(mini: Path) -> None:
+    assert preview_page(deck(mini)).startswith('<!doctype html>\n<html lang="ru">')
+    edit(mini / "deck.yaml", "title: Мини", "title: Мини\nlanguage: uk")
+    assert preview_page(deck(mini)).startswith('<!doctype html>\n<html lang="uk">')
+
+
+def test_problems_are_listed_in_a_box_at_the_top_with_their_count(mini: Path) -> None:
+    built = deck(mini)
+    assert 'class="problems"' not in preview_page(built)
+    problems = (
+        Problem(Severity.ERROR, Location("questions/phase-1.yaml", 12, 5), "unknown key <awnser> & more"),
+        Problem(Severity.WARNING, Location("curriculum.md", 40), "a topic without cards"),
+    )
+    page = preview_page(built, problems)
+    box = re.search(r'<section class="problems"[^>]*>(.*?)</section>', page, re.DOTALL)
+    assert box is not None and page.index(box.group(0)) < page.index('<div class="note"')
+    assert "<h1>2 problems in the sources</h1>" in box.group(1)
+    assert re.findall(r"<li>(.*?)</li>", box.group(1)) == [
+        "questions/phase-1.yaml:12:5: error: unknown key &lt;awnser&gt; &amp; more",
+        "curriculum.md:40:1: warning: a topic without cards",
+    ]
+    assert "<h1>1 problem in the sources</h1>" in preview_page(built, problems[:1])
+    assert ".nightMode .problems {" in page  # readable when the night switch is on
+
+
+def test_night_mode_darkens_the_type_in_box_and_the_switch_stays_on_one_line(mini: Path) -> None:
+    page = preview_page(deck(mini))
+    assert re.search(r"\.side\.nightMode #typeans \{[^}]*background: #2c2c2e", page)
+    assert re.search(r"header label \{[^}]*white-space: nowrap", page)
+    # a card box may be narrower than its longest code line: the line scrolls, the box does not grow
+    assert re.search(r"\.side \{[^}]*min-width: 0;[^}]*padding: \S+ [1-9]", page)  # text off the edges

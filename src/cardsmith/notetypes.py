@@ -105,6 +105,22 @@ FOR_CARD_TYPE: dict[CardType, NoteType] = {
     CardType.TYPE_IN: TYPE_IN,
 }
 
+# How the stylesheet meets the reviewers (Anki desktop's Chromium, AnkiDroid's WebView, AnkiMobile's
+# WebKit); each choice was checked in the Anki 26.9.3 desktop app (light, dark, 1280 and 800px):
+# - `.card` is the reviewer's <body>. It sets no margin, padding or width, so Anki's own page margin
+#   (20px on desktop) stays and the breadcrumb does not touch the window's edge.
+# - Prose keeps a readable measure (920px, 46em of the 20px text; the children of the fields but
+#   code blocks and tables), while code blocks take the window's whole width: a 100-character line
+#   fits a 1280px window instead of being cut at about 92.
+# - A line still too long scrolls sideways rather than wrapping (`pre-wrap` breaks the alignment
+#   that code and EXPLAIN output rely on). The cue is a shadow at the edge that hides more text,
+#   drawn with `background-attachment: local` gradients: pure CSS, no script, implemented by Chromium
+#   (desktop, AnkiDroid) and WebKit (AnkiMobile); phones hide scrollbars until one scrolls.
+# - Code stays about 13.5px or more on a phone, also in `Extra` (whose text is smaller).
+# - Anki writes the field's font (genanki's default: "Liberation Sans") inline on the type-in box,
+#   which only `!important` outweighs (the note types here set no field fonts).
+# - The card id is read out when reporting a mistake: at least 4.5:1 (WCAG AA) on the card's
+#   light and dark backgrounds and on Anki's own (#f5f5f5 and #2c2c2c).
 _BASE_CSS = """\
 .card {
   font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
@@ -113,21 +129,27 @@ _BASE_CSS = """\
   text-align: left;
   color: #1d1d1f;
   background-color: #ffffff;
-  max-width: 46em;
-  margin: 0 auto;
-  padding: 0 0.6em;
   overflow-wrap: break-word;
 }
+.cs-topic, .cs-q > :not(pre):not(table), .cs-a > :not(pre):not(table), .cs-extra > :not(pre):not(table) { max-width: 920px; }
 .cs-topic { font-size: 0.65em; color: #6e6e73; margin-bottom: 0.8em; }
 .cs-extra { font-size: 0.85em; color: #424245; margin-top: 1em; padding-top: 0.6em; border-top: 1px dashed #c7c7cc; }
-.cs-id { font-size: 0.55em; color: #aeaeb2; margin-top: 1.5em; text-align: right; }
+.cs-id { font-size: 0.7em; color: #636366; margin-top: 1.5em; text-align: right; }
 code, pre, kbd, samp { font-family: "JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 code { font-size: 0.88em; background: #f2f2f5; border-radius: 4px; padding: 0.05em 0.3em; }
 pre.highlight {
+  --cs-code: #f6f8fa;
+  --cs-code-clear: rgba(246, 248, 250, 0);
+  --cs-edge: rgba(0, 0, 0, 0.22);
   text-align: left;
   font-size: 0.8em;
   line-height: 1.4;
-  background: #f6f8fa;
+  background:
+    linear-gradient(to right, var(--cs-code) 40%, var(--cs-code-clear)) left / 2.5em 100% no-repeat local,
+    linear-gradient(to left, var(--cs-code) 40%, var(--cs-code-clear)) right / 2.5em 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, var(--cs-edge), rgba(0, 0, 0, 0)) left / 1em 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, var(--cs-edge), rgba(0, 0, 0, 0)) right / 1em 100% no-repeat scroll,
+    var(--cs-code);
   border: 1px solid #e1e4e8;
   border-radius: 6px;
   padding: 0.7em 0.9em;
@@ -135,16 +157,24 @@ pre.highlight {
   white-space: pre;
 }
 pre.highlight code { background: none; padding: 0; font-size: 1em; }
-@media (max-width: 480px) { .card { font-size: 18px; } pre.highlight { font-size: 0.72em; padding: 0.5em 0.6em; } }
+.cs-extra pre.highlight { font-size: 0.88em; }
+@media (max-width: 480px) { .card { font-size: 18px; } pre.highlight { font-size: 0.75em; padding: 0.5em 0.6em; } }
 table { border-collapse: collapse; margin: 0.6em 0; }
 th, td { border: 1px solid #d1d1d6; padding: 0.25em 0.6em; text-align: left; }
 .cloze { font-weight: bold; color: #0a58ca; }
-input#typeans { font-family: monospace; font-size: 0.9em; }
+input#typeans { font-family: "JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace !important; }
 .nightMode.card, .night_mode.card, .nightMode .card, .night_mode .card { color: #e5e5ea; background-color: #1c1c1e; }
 .nightMode .cs-topic, .night_mode .cs-topic { color: #98989d; }
 .nightMode .cs-extra, .night_mode .cs-extra { color: #c7c7cc; border-top-color: #48484a; }
+.nightMode .cs-id, .night_mode .cs-id { color: #aeaeb2; }
 .nightMode code, .night_mode code { background: #2c2c2e; }
-.nightMode pre.highlight, .night_mode pre.highlight { background: #161b22; border-color: #30363d; color-scheme: dark; }
+.nightMode pre.highlight, .night_mode pre.highlight {
+  --cs-code: #161b22;
+  --cs-code-clear: rgba(22, 27, 34, 0);
+  --cs-edge: rgba(200, 210, 230, 0.3);
+  border-color: #30363d;
+  color-scheme: dark;
+}
 .nightMode th, .nightMode td, .night_mode th, .night_mode td { border-color: #48484a; }
 .nightMode .cloze, .night_mode .cloze { color: #6ea8fe; }
 """

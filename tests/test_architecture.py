@@ -129,5 +129,11 @@ def test_each_library_is_used_by_the_one_layer_that_owns_it() -> None:
 
     assert users("click") == {"cli"}
     assert users("genanki") == {"exporters.apkg"}
-    assert users("yaml") <= {"sources", "indentation", "config", "questions", "skeleton"}  # skeleton writes YAML, the rest read it
+    assert users("yaml") <= {
+        "sources",
+        "indentation",
+        "config",
+        "questions",
+        "skeleton",
+    }  # skeleton writes YAML, the rest read it
     assert users("sqlite3") <= {"cache", "exporters.apkg"}

@@ -328,3 +328,58 @@ def test_a_multi_line_type_in_answer_names_the_card(mini: Path) -> None:
     )
     code, _, err = run("check", "--cards", str(mini))
     assert code == 1 and "error: the answer of type-in card 'typed' must be one line" in err
+
+
+# --- Progress on long work -------------------------------------------------------------------------
+
+
+class _Terminal:
+    """A stream that says it is a terminal, and keeps what is written to it."""
+
+    def __init__(self, tty: bool = True) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_shows_on_a_terminal_once_work_has_taken_a_moment() -> None:
+    from cardsmith.cli import TerminalProgress
+
+    now = [0.0]
+    terminal = _Terminal()
+    with TerminalProgress(terminal, delay=0.5, clock=lambda: now[0]) as progress:
+        progress("reading", 1, 4)
+        assert terminal.text == ""  # quick work shows nothing
+        now[0] = 0.6
+        progress("reading", 2, 4)
+        progress("rendering", 500, 1000)
+    assert "reading" in terminal.text and "2/4" in terminal.text
+    assert "rendering" in terminal.text and "500/1000" in terminal.text and "50%" in terminal.text
+    assert terminal.text.endswith("\n")  # what comes next starts on its own line
+
+
+def test_progress_prints_nothing_when_not_on_a_terminal() -> None:
+    from cardsmith.cli import TerminalProgress
+
+    stream = _Terminal(tty=False)
+    with TerminalProgress(stream, delay=0.0, clock=lambda: 10.0) as progress:
+        progress("rendering", 500, 1000)
+    assert stream.text == ""
+
+
+def test_a_build_reports_its_progress_through_every_stage(mini: Path, tmp_path: Path) -> None:
+    from cardsmith.build import build
+
+    seen: list[tuple[str, int, int]] = []
+    build(mini, tmp_path / "decks", now=NOW, progress=lambda what, done, total: seen.append((what, done, total)))
+    stages = list(dict.fromkeys(what for what, _, _ in seen))
+    assert stages == ["reading", "making notes", "writing"]
+    assert ("reading", 2, 2) in seen and ("making notes", 7, 7) in seen and ("writing", 3, 3) in seen

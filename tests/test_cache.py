@@ -201,9 +201,9 @@ def test_rendering_on_several_cores_gives_the_same_bytes(
     rendered: list[int] = []
     prepare = render.Renderer.prepare
 
-    def recording(self: render.Renderer, fields: Any) -> int:
+    def recording(self: render.Renderer, fields: Any, progress: Any) -> int:
         self.workers = 2
-        rendered.append(prepare(self, fields))
+        rendered.append(prepare(self, fields, progress))
         return rendered[-1]
 
     monkeypatch.setattr(render.Renderer, "prepare", recording)

@@ -17,6 +17,7 @@ from cardsmith import cache, files, lastbuild
 from cardsmith.clock import source_date_epoch
 from cardsmith.errors import OutputError, Problem, ProblemsError
 from cardsmith.layout import lock_path
+from cardsmith.model import Progress, no_progress
 from cardsmith.plan import Changes
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def build(
     now: int | None = None,
     allow_schema_change: bool = False,
     allow_id_change: bool = False,
+    progress: Progress = no_progress,
 ) -> BuildResult:
     """Build the decks; with `check`, write nothing and report which files are stale.
 
@@ -71,7 +73,12 @@ def build(
 
     caches = cache.Caches() if check else cache.load(cards_dir)
     prepared = prepare(
-        cards_dir, caches, now=now, allow_schema_change=allow_schema_change, allow_id_change=allow_id_change
+        cards_dir,
+        caches,
+        now=now,
+        allow_schema_change=allow_schema_change,
+        allow_id_change=allow_id_change,
+        progress=progress,
     )
     chosen = tuple(dict.fromkeys(formats or prepared.project.config.formats))  # each format once
     unknown = [f for f in chosen if f not in NAMES]
@@ -85,7 +92,7 @@ def build(
     obsolete = obsolete_outputs(deck, chosen, out_dir, released_as=prepared.plan.released_as)
     with files.Staging() as staging:
         write = (lambda path, data: None) if check else staging.stage
-        made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write)
+        made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write, progress)
         outputs = sorted((str(path), made.digests[path]) for path in made.changed + made.unchanged)
         lock_text = prepared.plan.lock_text.encode("utf-8")
         if partial:

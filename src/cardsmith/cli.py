@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -83,6 +84,44 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class TerminalProgress:
+    """Shows how far long work got: on a terminal only, and only once it has taken a moment.
+
+    Given to the core as its `progress` function; on anything but a terminal it prints nothing.
+    """
+
+    def __init__(self, stream: Any = None, delay: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(self.stream.isatty())
+        self.delay, self.clock, self.start = delay, clock, clock()
+        self.bar: Any = None
+        self.what = ""
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.enabled or self.clock() - self.start < self.delay:
+            return
+        if what != self.what or self.bar is None:
+            self.close()
+            self.what = what
+            self.bar = click.progressbar(
+                length=max(total, 1), label=f"{what:<13}", file=self.stream, show_pos=True, show_percent=True
+            )
+            self.bar.render_progress()
+        self.bar.update(max(0, done - self.bar.pos))
+
+    def close(self) -> None:
+        """End the bar being shown, if any, so that what is printed next starts on its own line."""
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _errors_left_out(problems: tuple[Problem, ...], what: str) -> None:
     """After a command that works on the cards without errors: name them and exit 1, if any."""
     errors = sum(1 for p in problems if p.severity.value == "error")
@@ -139,15 +178,17 @@ def build(
     """
     from cardsmith.build import build as run_build
 
-    result = run_build(
-        cards_dir,
-        out_dir,
-        formats or None,
-        check=check,
-        strict=strict,
-        allow_schema_change=allow_schema_change,
-        allow_id_change=allow_id_change,
-    )
+    with TerminalProgress() as progress:
+        result = run_build(
+            cards_dir,
+            out_dir,
+            formats or None,
+            check=check,
+            strict=strict,
+            allow_schema_change=allow_schema_change,
+            allow_id_change=allow_id_change,
+            progress=progress,
+        )
     _print_problems(result.warnings)
     changes = result.changes
     if check:
@@ -191,7 +232,8 @@ def check(cards_dir: Path, strict: bool) -> None:
     from cardsmith.cache import load
     from cardsmith.pipeline import prepare
 
-    prepared = prepare(cards_dir, load(cards_dir))
+    with TerminalProgress() as progress:
+        prepared = prepare(cards_dir, load(cards_dir), progress=progress)
     if strict and prepared.problems:
         raise ProblemsError(prepared.problems)
     _print_problems(prepared.problems)
@@ -252,7 +294,8 @@ def status(cards_dir: Path) -> None:
     from cardsmith.cache import load
     from cardsmith.pipeline import prepare
 
-    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, lenient=True)
+    with TerminalProgress() as progress:
+        prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, lenient=True, progress=progress)
     changes = prepared.plan.changes
     _print_problems(prepared.problems)
     for label, ids in (("new", changes.new), ("changed", changes.changed), ("removed", changes.removed)):
@@ -292,7 +335,10 @@ def preview(cards_dir: Path, out_file: Path) -> None:
 
     if out_file.is_dir():
         raise OutputError(f"{out_file} is a folder; pass a file name to --out")
-    prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, allow_id_change=True, lenient=True)
+    with TerminalProgress() as progress:
+        prepared = prepare(
+            cards_dir, load(cards_dir), allow_schema_change=True, allow_id_change=True, lenient=True, progress=progress
+        )
     deck, problems = prepared.plan.deck, prepared.problems
     _print_problems(problems)
     errors = tuple(p for p in problems if p.severity.value == "error")

@@ -7,8 +7,18 @@ module of cardsmith, so that every stage can use them and none depends on anothe
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# How long work tells how far it got: progress(what, done, total), e.g. ("rendering", 1200, 20000).
+# The command line shows it on a terminal; everywhere else it is a function that does nothing.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(what: str, done: int, total: int) -> None:
+    """A Progress that shows nothing."""
+
 
 # --- Where things are, and what is wrong with them ---------------------------------------------
 

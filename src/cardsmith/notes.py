@@ -15,7 +15,19 @@ from dataclasses import dataclass
 
 from cardsmith import cloze
 from cardsmith.curriculum import aliases
-from cardsmith.model import Card, CardType, Curriculum, Deck, DeckConfig, Kind, Node, Note, Sides
+from cardsmith.model import (
+    Card,
+    CardType,
+    Curriculum,
+    Deck,
+    DeckConfig,
+    Kind,
+    Node,
+    Note,
+    Progress,
+    Sides,
+    no_progress,
+)
 from cardsmith.notetypes import FOR_CARD_TYPE
 from cardsmith.render import Renderer, plain_as_markdown, render_plain
 
@@ -228,7 +240,11 @@ def _remembered_note(card: Card, place: Place, order: int, digest: str, record: 
 
 
 def make_notes(
-    config: DeckConfig, curriculum: Curriculum, cards: tuple[Card, ...], renderer: Renderer
+    config: DeckConfig,
+    curriculum: Curriculum,
+    cards: tuple[Card, ...],
+    renderer: Renderer,
+    progress: Progress = no_progress,
 ) -> tuple[Note, ...]:
     """Notes in curriculum order: by topic position, then by file and place in the file.
 
@@ -254,17 +270,22 @@ def make_notes(
         remembered.append(
             None if record is None else _remembered_note(card, place, order, digests[order], record, renderer)
         )
-    renderer.prepare(
+    fresh = (
         (text, card.media)
         for (_, card), note in zip(ordered, remembered, strict=True)
         if note is None
         for text in markdown_texts(card)
     )
+    renderer.prepare(fresh, progress)
     notes = []
+    total = len(ordered)
     for order, ((_, card), note) in enumerate(zip(ordered, remembered, strict=True)):
         if note is None:
             note, record = _new_note(config, card, places[card.node], order, digests[order], renderer)
             renderer.memo.add(keys[order], record)
+            if order % 64 == 0:
+                progress("making notes", order, total)
         notes.append(note)
+    progress("making notes", total, total)
     renderer.forget()  # the render keys of this batch: the memo has the renders
     return tuple(notes)

@@ -21,7 +21,7 @@ from cardsmith.exporters import get_exporter
 from cardsmith.exporters.base import Exporter, Output
 from cardsmith.files import sha256_of
 from cardsmith.memo import Memo, Recorder
-from cardsmith.model import BuiltDeck
+from cardsmith.model import BuiltDeck, Progress, no_progress
 
 
 @dataclass(slots=True)
@@ -80,6 +80,7 @@ def build_outputs(
     previous: dict[str, Record],
     memo: Memo,
     write: Callable[[Path, bytes], None],
+    progress: Progress = no_progress,
 ) -> Outputs:
     """Build every output file of the chosen formats that may have changed; `write` gets the changed ones.
 
@@ -105,6 +106,7 @@ def build_outputs(
                 memo.keep(old.uses)  # its conversions stay in the cache for when it is built again
             else:
                 jobs.append(_Job(exporter, output, path, record_key, key, on_disk))
+    built = 0
     with ThreadPoolExecutor(max_workers=2) as pool:
         pending: deque[tuple[_Job, Future[tuple[bytes, bytes]]]] = deque()
         for job in [*jobs, None]:
@@ -113,6 +115,8 @@ def build_outputs(
             while pending and (job is None or len(pending) > 2):
                 done, future = pending.popleft()
                 data, used = future.result()
+                built += 1
+                progress("writing", built, len(jobs))
                 digest = hashlib.sha256(data).hexdigest()
                 found.records[done.record_key] = Record(done.inputs, digest, used)
                 found.digests[done.path] = digest

@@ -14,7 +14,7 @@ from pathlib import Path
 from cardsmith.cache import Caches
 from cardsmith.clock import source_date_epoch
 from cardsmith.layout import lock_path
-from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Problem, Project
+from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Problem, Progress, Project, no_progress
 from cardsmith.notes import make_notes, place_of
 from cardsmith.notetypes import stylesheet
 from cardsmith.plan import Plan, plan
@@ -54,15 +54,16 @@ def prepare(
     allow_schema_change: bool = False,
     allow_id_change: bool = False,
     lenient: bool = False,
+    progress: Progress = no_progress,
 ) -> Prepared:
     """Load, check, render and plan a deck project; raise ProblemsError with every error found.
 
     With `lenient` (never for a build), cards with errors are left out instead: their errors are
     among the problems, and the lock entries of those cards count as neither changed nor removed.
     """
-    project = load_project(cards_dir, caches.questions, lenient=lenient)
+    project = load_project(cards_dir, caches.questions, lenient=lenient, progress=progress)
     renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
-    notes = make_notes(project.config, project.curriculum, project.cards, renderer)
+    notes = make_notes(project.config, project.curriculum, project.cards, renderer, progress)
     planned = plan(
         project.config,
         notes,

@@ -20,7 +20,16 @@ from cardsmith.errors import Location, Problem, ProblemsError, error, has_errors
 from cardsmith.layout import discover, lock_path
 from cardsmith.media import MediaReader
 from cardsmith.memo import Memo
-from cardsmith.model import Curriculum, DeckConfig, Project, Question, QuestionFile, WrittenId
+from cardsmith.model import (
+    Curriculum,
+    DeckConfig,
+    Progress,
+    Project,
+    Question,
+    QuestionFile,
+    WrittenId,
+    no_progress,
+)
 
 T = TypeVar("T")
 Read = dict[str, str]  # every file a build reads -> the SHA-256 of the bytes it read
@@ -115,7 +124,9 @@ def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckCon
     return cfg, plan, problems + found
 
 
-def load_project(cards_dir: Path, parsed: Memo | None = None, *, lenient: bool = False) -> Project:
+def load_project(
+    cards_dir: Path, parsed: Memo | None = None, *, lenient: bool = False, progress: Progress = no_progress
+) -> Project:
     """Read and check a deck project; raise ProblemsError with every error found.
 
     With `lenient`, errors in cards do not stop the loading: the cards that have them are left
@@ -129,7 +140,8 @@ def load_project(cards_dir: Path, parsed: Memo | None = None, *, lenient: bool =
     files = discover(cards_dir)
     loaded: list[Question] = []
     ids: list[WrittenId] = []
-    for path in files:
+    for number, path in enumerate(files, start=1):
+        progress("reading", number, len(files))
         found_file, found = read_questions(path, parsed, read)
         problems += found
         loaded.extend(found_file.questions)

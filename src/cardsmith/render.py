@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # markdown-it is loaded by `markdown()`, when a field is firs
 
 from cardsmith import cloze
 from cardsmith.memo import Memo, key_of
+from cardsmith.model import Progress, no_progress
 
 Media = tuple[tuple[str, str], ...]  # image source as written -> packaged file name
 PARALLEL_FROM = 400  # below this many new fields, starting worker processes costs more than it saves
@@ -129,7 +130,7 @@ class Renderer:
         """Drop the render keys worked out for the fields of the last batch (the memo keeps the renders)."""
         self._keys = {}
 
-    def prepare(self, fields: Iterable[tuple[str, Media]]) -> int:
+    def prepare(self, fields: Iterable[tuple[str, Media]], progress: Progress = no_progress) -> int:
         """Render the fields not rendered before on several cores, if there are enough; return how many.
 
         The results go into the memo, so the build itself renders nothing again.
@@ -147,8 +148,11 @@ class Renderer:
         keys, work = list(pending), list(pending.values())
         size = -(-len(work) // (self.workers * 4))
         batches = [work[i : i + size] for i in range(0, len(work), size)]
+        results: list[str] = []
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            results = [html for rendered in pool.map(_render_batch, batches) for html in rendered]
+            for rendered in pool.map(_render_batch, batches):
+                results += rendered
+                progress("rendering", len(results), len(work))
         for key, value in zip(keys, results, strict=True):
             self.memo.add(key, value)
         return len(work)

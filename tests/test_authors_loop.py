@@ -383,3 +383,39 @@ def test_a_build_reports_its_progress_through_every_stage(mini: Path, tmp_path: 
     stages = list(dict.fromkeys(what for what, _, _ in seen))
     assert stages == ["reading", "making notes", "writing"]
     assert ("reading", 2, 2) in seen and ("making notes", 7, 7) in seen and ("writing", 3, 3) in seen
+
+
+# --- What other apps and browsers get -------------------------------------------------------------
+
+
+def test_other_apps_get_a_bom_a_rule_before_the_explanation_and_typed_answers_as_typed(
+    mini: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    (mini / "questions" / "typed.yaml").write_text(
+        "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные\ncards:\n"
+        "  - id: typed\n    type: type-in\n    q: Флаг подробного вывода?\n    a: --verbose $name\n"
+        "    extra: Пояснение.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "decks"
+    args = ["--format", "csv", "--format", "mochi", "--format", "obsidian"]
+    assert run("build", "--cards", str(mini), "--out", str(out), *args)[0] == 0
+    assert (out / "mini-deck.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    obsidian = (out / "mini-deck-obsidian.md").read_text(encoding="utf-8")
+    assert "--verbose $name" in obsidian and "\\-" not in obsidian and "\\$" not in obsidian
+    with zipfile.ZipFile(out / "mini-deck.mochi") as mochi:
+        data = mochi.read("data.edn").decode("utf-8")
+    assert "--verbose $name\\n\\n***\\n\\nПояснение." in data
+
+
+def test_the_preview_takes_its_language_from_deck_yaml(mini: Path, tmp_path: Path) -> None:
+    page = tmp_path / "preview.html"
+    assert run("preview", "--cards", str(mini), "--out", str(page))[0] == 0
+    assert '<html lang="ru">' in page.read_text(encoding="utf-8")  # the default
+    (mini / "deck.yaml").write_text(
+        (mini / "deck.yaml").read_text(encoding="utf-8") + "language: en\n", encoding="utf-8"
+    )
+    assert run("preview", "--cards", str(mini), "--out", str(page))[0] == 0
+    assert '<html lang="en">' in page.read_text(encoding="utf-8")

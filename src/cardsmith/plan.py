@@ -79,7 +79,7 @@ def deck_hash(note: Note) -> str:
     """What the lock keeps of a note's deck: a short hash of each part of its name, joined by ".".
 
     A hash per part (title, phase, week) tells which heading a moved card's deck was renamed at.
-    Locks before 0.3 kept one hash of the whole name (8 hex digits, no ".").
+    Locks of cardsmith 0.1 kept one hash of the whole name (8 hex digits, no "."): still understood.
     """
     return ".".join(_name_hash(part) for part in note.deck.parts)
 

@@ -367,7 +367,8 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
         result = run_build(cards_dir, out_dir, formats or None)
         for problem in result.warnings:
             click.echo(str(problem), err=True)
-        return f"{result.notes} notes: {result.changes.summary()}; {len(result.written)} file(s) written."
+        kept = " (the lock is kept: not every format of deck.yaml was built)" if result.partial else ""
+        return f"{result.notes} notes: {result.changes.summary()}; {len(result.written)} file(s) written in {out_dir}{kept}."
 
     click.echo(f"watching {cards_dir} (Ctrl-C to stop)")
     try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from cardsmith.exporters import text
 from cardsmith.exporters.base import Convert, Output
@@ -72,19 +73,28 @@ def _code_block(block: text.CodeBlock) -> str:
     return text.fence(block.info, text.fill_blanks(block.content))
 
 
+def _fenced(lines: list[str]) -> Iterator[tuple[str, bool]]:
+    """Each line, and whether it belongs to a fenced code block (the fences included)."""
+    fence = ""
+    for line in lines:
+        if fence:
+            yield line, True
+            if line.startswith(fence) and not line.strip("`"):
+                fence = ""
+        elif line.startswith("```"):
+            yield line, True
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        else:
+            yield line, False
+
+
 def card_lines(markdown: str) -> list[str]:
     """Card text without blank lines, `?` lines or stray `::`, code fenced at column 0."""
     rewritten = text.rewrite_markdown(markdown, _prose, _code_span, _code_block)
     lines: list[str] = []
-    in_fence = ""
-    for line in rewritten.split("\n"):
-        if in_fence:
+    for line, code in _fenced(rewritten.split("\n")):
+        if code:
             lines.append(line)
-            if line.startswith(in_fence) and not line.strip("`"):
-                in_fence = ""
-        elif line.startswith("```"):
-            lines.append(line)
-            in_fence = line[: len(line) - len(line.lstrip("`"))]
         elif not line.strip():
             continue
         elif line.strip() in ("?", "??"):
@@ -138,19 +148,13 @@ def escape_math(markdown: str) -> str:
         out.append("".join("\\$" if i in found else char for i, char in enumerate(joined)))
         run.clear()
 
-    fence = ""
-    for line in markdown.split("\n"):
-        if fence:
-            out.append(line)
-            if line.startswith(fence) and not line.strip("`"):
-                fence = ""
-        elif line.startswith("```"):
-            if run:
-                flush()
-            out.append(line)
-            fence = line[: len(line) - len(line.lstrip("`"))]
-        else:
+    for line, code in _fenced(markdown.split("\n")):
+        if not code:
             run.append(line)
+            continue
+        if run:
+            flush()
+        out.append(line)
     if run:
         flush()
     return "\n".join(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from anki_helpers import counts, import_apkg
@@ -419,3 +420,42 @@ def test_the_preview_takes_its_language_from_deck_yaml(mini: Path, tmp_path: Pat
     )
     assert run("preview", "--cards", str(mini), "--out", str(page))[0] == 0
     assert '<html lang="en">' in page.read_text(encoding="utf-8")
+
+
+# --- Found by trying it as a new author -------------------------------------------------------------
+
+
+def test_a_label_ends_at_a_dash_too_so_renaming_the_rest_of_a_heading_keeps_the_topics(mini: Path) -> None:
+    edit(mini / "curriculum.md", "### Неделя 7-8: Первые шаги", "### Неделя 7-8 — Первые шаги")
+    assert run("check", "--cards", str(mini))[0] == 0  # `Неделя 7-8` still names it
+    edit(mini / "curriculum.md", "### Неделя 7-8 — Первые шаги", "### Неделя 7-8 — Самое начало")
+    assert run("check", "--cards", str(mini))[0] == 0
+    code, out, _ = run("new", "--cards", str(mini), "Переменные")
+    assert code == 0 and "    topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные\n" in out
+
+
+def test_a_path_without_spaces_around_the_slash_and_a_typo_says_how_to_write_a_path(mini: Path) -> None:
+    edit(
+        mini / "questions" / "phase-1.yaml",
+        "topic: Фаза 1 / Неделя 7-8 / Синтаксис / Переменные",
+        "topic: фаза 1/неделя 7-8/синтаксис/переменая",
+    )
+    code, _, err = run("check", "--cards", str(mini))
+    assert code == 1
+    assert "the parts of a path are separated by ' / ', with a space on each side" in err.splitlines()[0]
+
+
+def test_new_offers_only_topics_of_phases_and_only_valid_ids(mini: Path) -> None:
+    code, _, err = run("new", "--cards", str(mini), "Проекты")  # a section that is not studied
+    assert code == 1 and "no topic matches 'Проекты'" in err
+    code, _, err = run("new", "--cards", str(mini), "Переменные", "--id", "bad id!")
+    assert code == 2 and "'bad id!' is not a card id" in err
+
+
+def test_running_inside_the_deck_folder_gets_the_right_advice(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(mini)
+    code, _, err = run("build")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "cards: error: no such deck folder; this folder has a deck.yaml: pass --cards . (or run from the folder above)"
+    )

@@ -89,12 +89,12 @@ def test_build_writes_the_decks_and_a_second_build_changes_nothing(mini: Path, t
         f"wrote {out / 'mini-deck-phase-1.apkg'}\n"
         f"wrote {out / 'mini-deck-phase-2.apkg'}\n"
         f"wrote {out / 'mini-deck.apkg'}\n"
-        f"7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 4 file(s) written, 0 unchanged, in {out}.\n",
+        f"7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 3 file(s) written in {out}, 0 unchanged; the lock updated.\n",
     )
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
     assert (code, stdout) == (
         0,
-        f"7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written, 4 unchanged, in {out}.\n",
+        f"7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written in {out}, 3 unchanged.\n",
     )
     assert run("build", "--cards", str(mini), "--out", str(out), "--check")[0] == 0
 
@@ -158,7 +158,7 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
         f"wrote {folder / 'questions' / 'week-01.yaml'}",
         f"wrote {folder / '.gitignore'}",
         f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
-        f"(it cannot change once learners have the deck), then run `cardsmith build --cards {folder}`",
+        f"(it cannot change once learners have the deck), then run `cardsmith build --cards {folder} --out {folder}-decks`",
     ]
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == ".cardsmith-cache/"
     assert "phase_word:" not in (folder / "deck.yaml").read_text(encoding="utf-8").replace("# phase_word", "")
@@ -202,7 +202,7 @@ def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path
     code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
     assert code == 1 and f"{out / 'mini-deck-phase-7.apkg'}: obsolete" in err.splitlines()
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert stdout.endswith(f"0 file(s) written, 4 unchanged, 1 obsolete removed, in {out}.\n")
+    assert stdout.endswith(f"0 file(s) written in {out}, 3 unchanged, 1 obsolete removed.\n")
     assert f"removed {out / 'mini-deck-phase-7.apkg'} (this build no longer makes it)\n" in stdout
     assert sorted(p.name for p in out.iterdir()) == [
         "mini-deck-phase-1.apkg",

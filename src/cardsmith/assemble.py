@@ -61,6 +61,8 @@ def resolve_topic(curriculum: Curriculum, topic: str) -> tuple[list[int], str]:
     prefix = SEPARATOR.join(segments[:done])
     under = f" under '{prefix}'" if prefix else ""
     hint = "; closest: " + ", ".join(f"'{t}'" for t in near) if near else ""
+    if "/" in wanted and SEPARATOR not in topic.strip():
+        hint += "; the parts of a path are separated by ' / ', with a space on each side"
     return [], f"no topic '{wanted}'{under}{hint}"
 
 

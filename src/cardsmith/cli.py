@@ -84,6 +84,16 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _card_id(value: str) -> str:
+    from cardsmith.questions import ID_PATTERN
+
+    if not ID_PATTERN.fullmatch(value):
+        raise click.BadParameter(
+            f"'{value}' is not a card id: use letters, digits, '-', '_' and '.' (e.g. list-slicing)"
+        )
+    return value
+
+
 class TerminalProgress:
     """Shows how far long work got: on a terminal only, and only once it has taken a moment.
 
@@ -177,6 +187,7 @@ def build(
         cardsmith build --check     # in CI: are decks/ and the lock up to date?
     """
     from cardsmith.build import build as run_build
+    from cardsmith.layout import lock_path
 
     with TerminalProgress() as progress:
         result = run_build(
@@ -207,10 +218,14 @@ def build(
         click.echo(f"wrote {path}")
     for path in result.removed:
         click.echo(f"removed {path} (this build no longer makes it)")
+    lock = str(lock_path(cards_dir))
+    written = [path for path in result.written if path != lock]
+    unchanged = [path for path in result.unchanged if path != lock]
     removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
+    updated = "; the lock updated" if lock in result.written else ""
     click.echo(
         f"{result.notes} notes: {changes.summary()}; "
-        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged{removed}, in {out_dir}."
+        f"{len(written)} file(s) written in {out_dir}, {len(unchanged)} unchanged{removed}{updated}."
     )
     if result.partial:
         click.echo(
@@ -361,6 +376,7 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
         cardsmith watch --format apkg
     """
     from cardsmith.build import build as run_build
+    from cardsmith.layout import lock_path
     from cardsmith.watch import watch as run_watch
 
     def once() -> str:
@@ -368,7 +384,8 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
         for problem in result.warnings:
             click.echo(str(problem), err=True)
         kept = " (the lock is kept: not every format of deck.yaml was built)" if result.partial else ""
-        return f"{result.notes} notes: {result.changes.summary()}; {len(result.written)} file(s) written in {out_dir}{kept}."
+        written = [path for path in result.written if path != str(lock_path(cards_dir))]
+        return f"{result.notes} notes: {result.changes.summary()}; {len(written)} file(s) written in {out_dir}{kept}."
 
     click.echo(f"watching {cards_dir} (Ctrl-C to stop)")
     try:
@@ -388,7 +405,14 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     show_default=True,
     help="The card type of the skeleton.",
 )
-@click.option("--id", "card_id", default="new-card-id", show_default=True, help="The new card's id.")
+@click.option(
+    "--id",
+    "card_id",
+    default="new-card-id",
+    show_default=True,
+    callback=lambda ctx, param, value: _card_id(value),
+    help="The new card's id: letters, digits, '-', '_' and '.'.",
+)
 @click.option(
     "--append",
     "append_to",
@@ -459,10 +483,10 @@ def init(folder: Path, title: str | None) -> None:
 
     for path in init_project(folder, title):
         click.echo(f"wrote {path}")
-    cards = "" if folder == Path("cards") else f" --cards {folder}"
+    where = "" if folder == Path("cards") else f" --cards {folder} --out {folder.parent / (folder.name + '-decks')}"
     click.echo(
         f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
-        f"(it cannot change once learners have the deck), then run `cardsmith build{cards}`"
+        f"(it cannot change once learners have the deck), then run `cardsmith build{where}`"
     )
 
 

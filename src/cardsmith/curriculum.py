@@ -127,15 +127,20 @@ def inline_text(token: Token) -> str:
     return " ".join("".join(parts).split())
 
 
+LABEL_SEPARATORS = (": ", " — ", " – ", " - ")  # what ends a title's short label
+
+
 def aliases(title: str) -> set[str]:
     """The names a topic path segment may use for a title.
 
-    The title itself, the label before its first colon (`Фаза 1`, `Неделя 1-2`), and the title
-    without a trailing parenthetical (`FastAPI` for `FastAPI (рекомендуемый для начинающих)`).
+    The title itself, its label before a colon or a dash (`Фаза 1`, `Неделя 1-2`, `Week 4` for
+    `Week 4 — HTTP`), and the title without a trailing parenthetical (`FastAPI` for `FastAPI
+    (рекомендуемый для начинающих)`).
     """
     names = {title}
-    if ": " in title:
-        names.add(title.split(": ", 1)[0].strip())
+    for separator in LABEL_SEPARATORS:
+        if separator in title:
+            names.add(title.split(separator, 1)[0].strip())
     if title.endswith(")") and " (" in title:
         names.add(title[: title.rindex(" (")].strip())
     return {n for n in names if n}

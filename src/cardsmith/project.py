@@ -106,9 +106,13 @@ def read_config(cards_dir: Path, read: Read) -> tuple[DeckConfig | None, list[Pr
 
 def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckConfig, Curriculum, list[Problem]]:
     if not cards_dir.is_dir():
-        raise ProblemsError(
-            (error(Location(str(cards_dir)), "no such deck folder; pass --cards DIR or run `cardsmith init`"),)
+        here = Path(config.FILENAME).is_file() and cards_dir == Path("cards")
+        hint = (
+            f"this folder has a {config.FILENAME}: pass --cards . (or run from the folder above)"
+            if here
+            else "pass --cards DIR, or start one with `cardsmith init`"
         )
+        raise ProblemsError((error(Location(str(cards_dir)), f"no such deck folder; {hint}"),))
     cfg, problems = read_config(cards_dir, read)
     if cfg is None:
         raise ProblemsError(sort_problems(problems))

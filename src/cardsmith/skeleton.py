@@ -25,14 +25,15 @@ def find_topics(curriculum: Curriculum, query: str) -> list[int]:
     whole title or label, a part of a title. So `Функции` is the topic of that name, although
     other titles contain the word too.
     """
-    exact, _ = resolve_topic(curriculum, query)
+    studied = [n for n in curriculum.nodes if curriculum.section_of(n.index).kind is Kind.PHASE]
+    ids = {n.index for n in studied}
+    exact = [i for i in resolve_topic(curriculum, query)[0] if i in ids]
     if exact:
         return exact
-    loose = loose_match(curriculum, query)
+    loose = [i for i in loose_match(curriculum, query) if i in ids]
     if loose:
         return loose
     wanted = query.strip().casefold()
-    studied = [n for n in curriculum.nodes if curriculum.section_of(n.index).kind is Kind.PHASE]
     whole = [n.index for n in studied if wanted in {name.casefold() for name in aliases(n.title)}]
     if whole:
         return whole

@@ -22,8 +22,20 @@ HEADER = (
     "# Written by `cardsmith build`; commit it with the cards and do not edit it by hand.\n"
 )
 _DECK = re.compile(r"deck id=(\S+)")
-_LINE = re.compile(r"(card|notetype) (\S+)((?: \w+=\S+)+)")
-_CARD = re.compile(r"card (\S+) content=(\S+) deck=(\S+) cards=(\d+) mod=(\d+)")  # as format_lock writes it
+_HASH = r"[0-9a-f]{16}"
+_CARD = re.compile(rf"card (\S+) content=({_HASH}) deck=([0-9a-f.]*) cards=([0-9]{{1,4}}) mod=([0-9]{{1,20}})")
+_NOTETYPE = re.compile(rf"notetype (\S+) schema=({_HASH}) content=({_HASH}) mod=([0-9]{{1,20}})")
+_CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+
+# Times a note may carry: from 2000 to 2100. Anything else is a mistake (milliseconds for seconds,
+# a cut or edited lock) that would make a note older than learners' copies, or newer forever.
+EARLIEST = 946_684_800  # 2000-01-01
+LATEST = 4_102_444_799  # 2099-12-31 23:59:59
+
+
+def valid_time(seconds: int) -> bool:
+    """Whether a time is one a note may carry (see EARLIEST and LATEST)."""
+    return EARLIEST <= seconds <= LATEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,47 +56,53 @@ class Lock:
     deck_id: str = ""  # the deck id the notes were released under (their GUIDs are made from it)
 
 
-class LockSyntaxError(ValueError):
-    """A line of the lock file is not what cardsmith writes."""
-
-    def __init__(self, line: int, text: str) -> None:
-        super().__init__(f"unreadable line: {text!r}; restore the file from git or delete it to start afresh")
-        self.line = line
+RESTORE = "restore it from git (git checkout -- {path}) or settle the merge as the README says"
 
 
-def parse_lock(text: str) -> Lock:
-    """Read a lock file; raise LockSyntaxError naming the line on anything unexpected."""
+def parse_lock(text: str) -> tuple[Lock, list[tuple[int, str]]]:
+    """Read a lock file: the lock, and (line, message) for every line that is not what cardsmith writes.
+
+    A duplicate card or note type (what a bad merge leaves) is a problem at both lines: keeping
+    either would give a note a time older than learners may already have. Git's conflict markers
+    are reported as such. Messages end where the caller adds how to restore the lock.
+    """
     cards: dict[str, Entry] = {}
     notetypes: dict[str, Entry] = {}
+    seen: dict[tuple[str, str], int] = {}
     deck_id = ""
-    for number, line in enumerate(text.splitlines(), start=1):
+    problems: list[tuple[int, str]] = []
+    for number, line in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
+        if line.startswith(_CONFLICT):
+            problems.append((number, f"a merge conflict ('{line[:7]}') is left in the lock"))
+            continue
         released = _DECK.fullmatch(line)
+        card = _CARD.fullmatch(line)
+        notetype = _NOTETYPE.fullmatch(line)
         if released:
             deck_id = released.group(1)
             continue
-        card = _CARD.fullmatch(line)
         if card:
-            key, content, deck_hash, count, mod = card.groups()
-            cards[key] = Entry(content, int(mod), deck_hash, int(count))
+            kind, key, mod = "card", card.group(1), int(card.group(5))
+            entry = Entry(card.group(2), mod, card.group(3), int(card.group(4)))
+        elif notetype:
+            kind, key, mod = "notetype", notetype.group(1), int(notetype.group(4))
+            entry = Entry(notetype.group(3), mod, schema=notetype.group(2))
+        else:
+            problems.append((number, f"unreadable line {line[:80]!r}"))
             continue
-        match = _LINE.fullmatch(line.strip())
-        if not match:
-            raise LockSyntaxError(number, line)
-        values = dict(pair.split("=", 1) for pair in match.group(3).split())
-        try:
-            entry = Entry(
-                content=values["content"],
-                mod=int(values["mod"]),
-                deck=values.get("deck", ""),
-                cards=int(values.get("cards", "0")),
-                schema=values.get("schema", ""),
-            )
-        except (KeyError, ValueError):
-            raise LockSyntaxError(number, line) from None
-        (cards if match.group(1) == "card" else notetypes)[match.group(2)] = entry
-    return Lock(cards, notetypes, deck_id)
+        if not valid_time(mod):
+            problems.append((number, f"mod={mod} is not a time between the years 2000 and 2100"))
+            continue
+        if (kind, key) in seen:
+            first = seen[kind, key]
+            problems.append((first, f"{kind} '{key}' is also on line {number}"))
+            problems.append((number, f"{kind} '{key}' is also on line {first}"))
+            continue
+        seen[kind, key] = number
+        (cards if kind == "card" else notetypes)[key] = entry
+    return Lock(cards, notetypes, deck_id), sorted(problems)
 
 
 def format_lock(lock: Lock) -> str:

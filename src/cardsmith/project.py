@@ -175,14 +175,43 @@ def load_project(
     )
 
 
+MAX_LOCK_BYTES = 64 * 1024 * 1024  # a lock line is under 200 bytes: this is room for 300,000 cards
+
+
 def read_lock(cards_dir: Path) -> lock.Lock:
-    """The project's lock, or an empty one before the first build."""
+    """The project's lock, or an empty one before the first build; every unreadable line is an error.
+
+    A lock that is not a regular file (a FIFO would hang the build) or is absurdly large is
+    refused before it is read. The messages say how to restore the lock, never to delete it:
+    without it, every note would get a new time (see recover.py for what a build does then).
+    """
     path = lock_path(cards_dir)
-    if not path.exists():
+    restore = lock.RESTORE.format(path=path)
+    if not path.exists() and not path.is_symlink():
         return lock.Lock()
     try:
-        return lock.parse_lock(path.read_text(encoding="utf-8"))
-    except lock.LockSyntaxError as exc:
-        raise ProblemsError((error(Location(str(path), exc.line, 1), str(exc)),)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProblemsError((error(Location(str(path)), f"cannot read the lock file: {exc}"),)) from None
+        if not path.is_file():
+            raise ProblemsError((error(Location(str(path)), f"the lock is not a regular file; {restore}"),))
+        size = path.stat().st_size
+        if size > MAX_LOCK_BYTES:
+            message = f"the lock is {size // 1024 // 1024} MB, far more than any deck needs; {restore}"
+            raise ProblemsError((error(Location(str(path)), message),))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProblemsError((error(Location(str(path)), f"the lock is not UTF-8 text; {restore}"),)) from None
+    except OSError as exc:
+        message = f"cannot read the lock: {exc.strerror or exc}"
+        raise ProblemsError((error(Location(str(path)), message),)) from None
+    found, problems = lock.parse_lock(text)
+    if problems:
+        settle = (
+            "keep, for each card in conflict, the line with the larger mod=, remove the markers and run "
+            '`cardsmith build` (README: "When two authors\' branches meet")'
+        )
+        raise ProblemsError(
+            tuple(
+                error(Location(str(path), line, 1), f"{message}; {settle if 'merge conflict' in message else restore}")
+                for line, message in problems
+            )
+        )
+    return found

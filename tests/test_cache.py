@@ -248,7 +248,7 @@ def test_a_broken_entry_or_row_in_the_cache_is_mended_by_the_next_build(
     database = mini / ".cardsmith-cache" / "cache.sqlite3"
     for damage in (
         "UPDATE questions SET value = CAST('[1' AS BLOB)",  # an entry that does not decode
-        "INSERT INTO fields VALUES ('a text key', 'of the wrong type')",  # a row that stops the cache loading
+        "INSERT INTO fields VALUES ('a text key', 'of the wrong type', x'00')",  # a row that stops the cache loading
     ):
         with sqlite3.connect(database) as db:
             db.execute(damage)
@@ -279,3 +279,37 @@ def test_a_file_name_that_is_not_text_costs_only_the_cache(mini: Path, tmp_path:
     (mini / "questions" / "phase-2.yaml").rename(mini / "questions" / "\udcff.yaml")  # the byte 0xff
     result = build(mini, tmp_path / "decks", now=NOW)
     assert result.notes == 7
+
+
+def test_a_tampered_cache_puts_nothing_into_the_decks(mini: Path, tmp_path: Path, calls: Counter[str]) -> None:
+    import sqlite3
+
+    clean = tmp_path / "clean"
+    build(mini, clean, now=NOW)
+    database = mini / ".cardsmith-cache" / "cache.sqlite3"
+    with sqlite3.connect(database) as db:  # what a crafted, committed cache could hold: HTML for every field
+        rows = db.execute("SELECT key, value FROM fields").fetchall()
+        db.executemany(
+            "UPDATE fields SET value = ? WHERE key = ?",
+            ((value.replace(b"<p>", b"<p><img src=x onerror=alert(1)>"), key) for key, value in rows),
+        )
+        db.execute("DELETE FROM builds")
+    calls.clear()
+    build(mini, tmp_path / "again", now=NOW)
+    assert calls["render"] > 0  # the cache failed its check, so every field was rendered again
+    assert digests(tmp_path / "again") == digests(clean)
+
+
+def test_a_cache_made_by_another_user_is_not_used(
+    mini: Path, tmp_path: Path, calls: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(mini, tmp_path / "decks", now=NOW)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-home"))
+    cache._key.cache_clear()
+    try:
+        calls.clear()
+        build(mini, tmp_path / "decks", now=NOW + 1)
+        assert (calls["parse"], calls["render"]) == (2, 13)  # everything done again, nothing taken
+        assert (tmp_path / "another-home" / "cardsmith" / "cache-key").stat().st_mode & 0o777 == 0o600
+    finally:
+        cache._key.cache_clear()

@@ -12,6 +12,12 @@ The whole cache is stamped with the version of cardsmith's code, of the librarie
 the output, of Python and of SQLite: a cache written by any other version is ignored. A cache
 that cannot be read is ignored too (the build is only slower), and failing to write one never
 fails a build.
+
+A cache is untrusted: a crafted or committed one must not put anything into the decks. So the
+stamp and every row carry a MAC made with a key that only this user on this machine has
+(`~/.cache/cardsmith/cache-key`, or under $XDG_CACHE_HOME): a cache written anywhere else, or
+changed by anything but cardsmith, fails the check and is ignored as a whole. `build --check`
+reads no cache at all.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import secrets
 import sqlite3
 import sys
 import zlib
@@ -43,11 +51,14 @@ LIBRARIES = (  # (module, project) of each library that shapes the output
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (stamp TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL, uses BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS builds (arguments TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS questions (key BLOB PRIMARY KEY, value BLOB NOT NULL, mac BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS fields (key BLOB PRIMARY KEY, value BLOB NOT NULL, mac BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+  path TEXT PRIMARY KEY, inputs TEXT NOT NULL, sha256 TEXT NOT NULL, uses BLOB NOT NULL, mac BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS builds (arguments TEXT PRIMARY KEY, record TEXT NOT NULL, mac BLOB NOT NULL);
 """
+KEY_FILE = "cache-key"
 
 
 def _installed(module: str, project: str) -> str:
@@ -73,6 +84,47 @@ def _installed(module: str, project: str) -> str:
         stat = origin.stat()
         found = [f"{stat.st_size}:{stat.st_mtime_ns}"]
     return f"{module}={origin}:{found}"
+
+
+@functools.cache
+def _key() -> bytes:
+    """This user's secret for the cache's MACs, made once (a random one for this run when it cannot be kept)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "cardsmith" / KEY_FILE
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(key)
+        return key
+    except FileExistsError:  # another build made it just now: use that one
+        try:
+            data = path.read_bytes()
+            return data if len(data) == 32 else key
+        except OSError:
+            return key
+    except OSError:
+        return key  # no cache survives this run: slower, never wrong
+
+
+def mac(*parts: str | bytes) -> bytes:
+    """A MAC of a row (its parts, each told apart by its length) with this user's key."""
+    digest = hashlib.blake2b(key=_key(), digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.digest()
+
+
+def _stamp_mac() -> str:
+    return mac("stamp", stamp()).hex()
 
 
 @functools.cache
@@ -121,12 +173,22 @@ def load_builds(cards_dir: Path) -> dict[str, str]:
         return {}
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+            if db.execute("SELECT stamp FROM meta").fetchall() != [(_stamp_mac(),)]:
                 return {}
-            builds = dict(db.execute("SELECT arguments, record FROM builds"))
+            rows = db.execute("SELECT arguments, record, mac FROM builds").fetchall()
     except sqlite3.Error:
         return {}
-    return builds if all(isinstance(v, str) for v in builds.values()) else {}
+    return _builds(rows)
+
+
+def _builds(rows: list[tuple[object, object, object]]) -> dict[str, str]:
+    """The build records, or none at all if any row is not what this user's cardsmith wrote."""
+    builds: dict[str, str] = {}
+    for arguments, record, code in rows:
+        if not (isinstance(arguments, str) and isinstance(record, str) and code == mac("builds", arguments, record)):
+            return {}
+        builds[arguments] = record
+    return builds
 
 
 def load(cards_dir: Path) -> Caches:
@@ -136,25 +198,37 @@ def load(cards_dir: Path) -> Caches:
         return Caches()
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)]:
+            if db.execute("SELECT stamp FROM meta").fetchall() != [(_stamp_mac(),)]:
                 return Caches()
-            questions = dict(db.execute("SELECT key, CAST(value AS TEXT) FROM questions"))  # stored as UTF-8 bytes
-            fields = dict(db.execute("SELECT key, CAST(value AS TEXT) FROM fields"))
-            outputs = {
-                p: Record(i, s, u) for p, i, s, u in db.execute("SELECT path, inputs, sha256, uses FROM outputs")
-            }
-            builds = dict(db.execute("SELECT arguments, record FROM builds"))
-    except (sqlite3.Error, AttributeError, UnicodeDecodeError):
-        return Caches()  # a broken cache is only slower
-    if not all(isinstance(k, bytes) and isinstance(v, str) for table in (questions, fields) for k, v in table.items()):
-        return Caches()
-    if not all(
-        isinstance(r.inputs, str) and isinstance(r.sha256, str) and isinstance(r.uses, bytes) for r in outputs.values()
-    ):
-        return Caches()
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in builds.items()):
-        return Caches()
+            questions = _entries("questions", db.execute("SELECT key, value, mac FROM questions").fetchall())
+            fields = _entries("fields", db.execute("SELECT key, value, mac FROM fields").fetchall())
+            outputs = _records(db.execute("SELECT path, inputs, sha256, uses, mac FROM outputs").fetchall())
+            builds = _builds(db.execute("SELECT arguments, record, mac FROM builds").fetchall())
+    except (sqlite3.Error, ValueError):
+        return Caches()  # a broken cache is only slower; one that fails its MACs is not used
     return Caches(Memo(questions), Memo(fields), dict(outputs), outputs, dict(builds), builds, loaded=True)
+
+
+def _entries(table: str, rows: list[tuple[object, object, object]]) -> dict[bytes, str]:
+    """A memo's entries (key -> text); ValueError if any row is not what this user's cardsmith wrote."""
+    found: dict[bytes, str] = {}
+    for key, value, code in rows:
+        if not (isinstance(key, bytes) and isinstance(value, bytes) and code == mac(table, key, value)):
+            raise ValueError(f"a row of {table} fails its check")
+        found[key] = value.decode("utf-8", "surrogatepass")  # stored as UTF-8 bytes
+    return found
+
+
+def _records(rows: list[tuple[object, ...]]) -> dict[str, Record]:
+    """The output records; ValueError if any row is not what this user's cardsmith wrote."""
+    found: dict[str, Record] = {}
+    for path, inputs, sha256, uses, code in rows:
+        if not (isinstance(path, str) and isinstance(inputs, str) and isinstance(sha256, str)):
+            raise ValueError("an output record that is not text")
+        if not (isinstance(uses, bytes) and code == mac("outputs", path, inputs, sha256, uses)):
+            raise ValueError("an output record fails its check")
+        found[path] = Record(inputs, sha256, uses)
+    return found
 
 
 def _text(value: str | Callable[[], str]) -> str:
@@ -168,7 +242,7 @@ def _replace(db: sqlite3.Connection, table: str, memo: Memo, known: set[bytes]) 
     # Values go in as UTF-8 bytes made here: given a str, SQLite would keep a UTF-8 copy inside
     # each of them for as long as the build holds it (tens of MB on a large deck).
     new = ((k, _text(used[k]).encode("utf-8", "surrogatepass")) for k in memo.fresh())
-    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", new)
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", ((k, v, mac(table, k, v)) for k, v in new))
 
 
 def _folder_exists(arguments: str) -> bool:
@@ -182,10 +256,10 @@ def _folder_exists(arguments: str) -> bool:
 def _write(path: Path, caches: Caches) -> None:
     with closing(sqlite3.connect(path, timeout=10)) as db, db:
         db.executescript(_SCHEMA)
-        if db.execute("SELECT stamp FROM meta").fetchall() != [(stamp(),)] or not caches.loaded:
-            # another version's cache, or one that could not be read: start it again
+        if db.execute("SELECT stamp FROM meta").fetchall() != [(_stamp_mac(),)] or not caches.loaded:
+            # another version's cache, one that could not be read or one that failed a check: start it again
             db.executescript("DELETE FROM meta; DELETE FROM questions; DELETE FROM fields; DELETE FROM outputs;")
-            db.execute("INSERT INTO meta VALUES (?)", (stamp(),))
+            db.execute("INSERT INTO meta VALUES (?)", (_stamp_mac(),))
             known_questions: set[bytes] = set()
             known_fields: set[bytes] = set()
         else:
@@ -197,11 +271,14 @@ def _write(path: Path, caches: Caches) -> None:
         _replace(db, "fields", caches.fields, known_fields)
         db.execute("DELETE FROM outputs")
         records = sorted((p, r) for p, r in caches.outputs.items() if Path(p).is_file())  # of files still there
-        db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?)", ((p, r.inputs, r.sha256, r.uses) for p, r in records))
+        db.executemany(
+            "INSERT INTO outputs VALUES (?, ?, ?, ?, ?)",
+            ((p, r.inputs, r.sha256, r.uses, mac("outputs", p, r.inputs, r.sha256, r.uses)) for p, r in records),
+        )
         db.execute("DELETE FROM builds")
         # of output folders still there
         builds = sorted((a, r) for a, r in caches.builds.items() if _folder_exists(a))
-        db.executemany("INSERT INTO builds VALUES (?, ?)", builds)
+        db.executemany("INSERT INTO builds VALUES (?, ?, ?)", ((a, r, mac("builds", a, r)) for a, r in builds))
 
 
 def save(cards_dir: Path, caches: Caches) -> None:

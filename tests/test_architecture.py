@@ -33,6 +33,7 @@ SHELL = {
     "files",
     "outputs",
     "lastbuild",
+    "recover",
     "clock",
     "pipeline",
     "build",
@@ -136,4 +137,4 @@ def test_each_library_is_used_by_the_one_layer_that_owns_it() -> None:
         "questions",
         "skeleton",
     }  # skeleton writes YAML, the rest read it
-    assert users("sqlite3") <= {"cache", "exporters.apkg"}
+    assert users("sqlite3") <= {"cache", "exporters.apkg", "recover"}  # recover reads released packages

@@ -79,6 +79,7 @@ def build(
         allow_schema_change=allow_schema_change,
         allow_id_change=allow_id_change,
         progress=progress,
+        released=out_dir,
     )
     chosen = tuple(dict.fromkeys(formats or prepared.project.config.formats))  # each format once
     unknown = [f for f in chosen if f not in NAMES]

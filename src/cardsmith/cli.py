@@ -233,11 +233,22 @@ def build(
         )
 
 
+released_option = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Where the released decks are (read only if the lock lacks cards they hold).",
+)
+
+
 @cli.command()
 @cards_option
+@released_option
 @strict_option
 @reports_errors
-def check(cards_dir: Path, strict: bool) -> None:
+def check(cards_dir: Path, out_dir: Path, strict: bool) -> None:
     """Check the deck project and report every problem; write nothing.
 
     \b
@@ -248,7 +259,7 @@ def check(cards_dir: Path, strict: bool) -> None:
     from cardsmith.pipeline import prepare
 
     with TerminalProgress() as progress:
-        prepared = prepare(cards_dir, load(cards_dir), progress=progress)
+        prepared = prepare(cards_dir, load(cards_dir), progress=progress, released=out_dir)
     if strict and prepared.problems:
         raise ProblemsError(prepared.problems)
     _print_problems(prepared.problems)
@@ -298,8 +309,9 @@ def coverage(cards_dir: Path, as_json: bool, minimum: int | None) -> None:
 
 @cli.command()
 @cards_option
+@released_option
 @reports_errors
-def status(cards_dir: Path) -> None:
+def status(cards_dir: Path, out_dir: Path) -> None:
     """Show what changed since the last build (against the lock) and what Anki will not do.
 
     \b
@@ -310,7 +322,9 @@ def status(cards_dir: Path) -> None:
     from cardsmith.pipeline import prepare
 
     with TerminalProgress() as progress:
-        prepared = prepare(cards_dir, load(cards_dir), allow_schema_change=True, lenient=True, progress=progress)
+        prepared = prepare(
+            cards_dir, load(cards_dir), allow_schema_change=True, lenient=True, progress=progress, released=out_dir
+        )
     changes = prepared.plan.changes
     _print_problems(prepared.problems)
     for label, ids in (("new", changes.new), ("changed", changes.changed), ("removed", changes.removed)):

@@ -275,6 +275,39 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class ReleasedNote:
+    """A note as a package released earlier holds it (recover.py reads them when the lock is lost)."""
+
+    guid: str
+    mod: int
+    notetype_id: int
+    values: tuple[str, ...]  # the fields' HTML, in order
+    tags: tuple[str, ...]
+    deck: str  # the full name of its cards' deck
+    cards: int  # how many cards it has
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasedNoteType:
+    """A note type as a package released earlier holds it."""
+
+    id: int
+    mod: int
+    css: str
+    fields: tuple[str, ...]  # names, in order
+    templates: tuple[tuple[str, str, str], ...]  # name, front, back
+    sort_field: int
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What the packages in the output folder hold of the notes and note types a lock lacks."""
+
+    notes: dict[str, ReleasedNote] = field(default_factory=dict)  # by GUID
+    notetypes: dict[int, ReleasedNoteType] = field(default_factory=dict)  # by id
+
+
+@dataclass(frozen=True, slots=True)
 class NoteField:
     name: str
     id: int

@@ -11,13 +11,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cardsmith import recover
 from cardsmith.cache import Caches
 from cardsmith.clock import source_date_epoch
+from cardsmith.errors import warning
 from cardsmith.layout import lock_path
-from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Problem, Progress, Project, no_progress
+from cardsmith.lock import Lock
+from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Note, Problem, Progress, Project, no_progress
 from cardsmith.notes import make_notes, place_of
 from cardsmith.notetypes import stylesheet
-from cardsmith.plan import Plan, plan
+from cardsmith.plan import Plan, plan, previous_entry, recovered_entries
 from cardsmith.project import load_project, read_lock
 from cardsmith.render import Renderer
 
@@ -55,26 +58,49 @@ def prepare(
     allow_id_change: bool = False,
     lenient: bool = False,
     progress: Progress = no_progress,
+    released: Path | None = None,
 ) -> Prepared:
     """Load, check, render and plan a deck project; raise ProblemsError with every error found.
 
     With `lenient` (never for a build), cards with errors are left out instead: their errors are
     among the problems, and the lock entries of those cards count as neither changed nor removed.
+    `released` is the output folder: when the lock lacks notes that its packages hold, their
+    times come from there (recover.py).
     """
     project = load_project(cards_dir, caches.questions, lenient=lenient, progress=progress)
     renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
     notes = make_notes(project.config, project.curriculum, project.cards, renderer, progress)
+    previous, recovered = read_lock(cards_dir), list[Problem]()
+    css = caches.fields(stylesheet)  # Pygments computes its part: remembered, like a rendered field
+    if released is not None:
+        where = str(lock_path(cards_dir))
+        previous, recovered = recover_lock(previous, notes, project.config.id, released, css, where)
     planned = plan(
         project.config,
         notes,
         project.media,
-        read_lock(cards_dir),
+        previous,
         source_date_epoch() if now is None else now,
-        css=caches.fields(stylesheet),  # Pygments computes its part: remembered, like a rendered field
+        css=css,
         lock_path=str(lock_path(cards_dir)),
         headings=headings(project.config, project.curriculum),
         left_out=project.left_out,
         allow_schema_change=allow_schema_change,
         allow_id_change=allow_id_change,
+        warnings=tuple(recovered),
     )
     return Prepared(project, planned, renderer)
+
+
+def recover_lock(
+    previous: Lock, notes: tuple[Note, ...], deck_id: str, out_dir: Path, css: str, where: str
+) -> tuple[Lock, list[Problem]]:
+    """The lock, completed from the released packages where it lacks notes they hold (recover.py)."""
+    missing = {note.guid for note in notes if previous_entry(note, previous) is None}
+    if not missing or (previous.deck_id and previous.deck_id != deck_id):
+        return previous, []
+    found, unreadable = recover.released(recover.packages(out_dir, deck_id), missing)
+    completed, problems = recovered_entries(previous, notes, found, css, where)
+    for package in unreadable:
+        problems.append(warning(Location(package), "cannot read this package to recover the times the lock lacks"))
+    return completed, problems

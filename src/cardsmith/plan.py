@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from cardsmith import lock
 from cardsmith.errors import Location, Problem, ProblemsError, error, warning
-from cardsmith.model import BuiltDeck, DeckConfig, Note, NoteType
+from cardsmith.model import BuiltDeck, DeckConfig, Note, NoteType, Released
+from cardsmith.notes import content_hash
 from cardsmith.notetypes import NOTETYPES
 
 
@@ -268,6 +269,7 @@ def plan(
     left_out: frozenset[str] = frozenset(),
     allow_schema_change: bool = False,
     allow_id_change: bool = False,
+    warnings: tuple[Problem, ...] = (),
 ) -> Plan:
     """Give every note and note type its mod time from the lock, and say what changed.
 
@@ -287,7 +289,7 @@ def plan(
         tuple(dating.unchanged),
         tuple(removed),
         tuple(changed_types),
-        tuple(dating.warnings + gone),
+        tuple(warnings) + tuple(dating.warnings + gone),
     )
     deck = BuiltDeck(
         config,
@@ -299,6 +301,51 @@ def plan(
     )
     new_lock = lock.Lock(dating.entries, notetype_entries, config.id)
     return Plan(deck, lock.format_lock(new_lock), changes, previous.deck_id or config.id)
+
+
+def recovered_entries(
+    previous: lock.Lock, notes: tuple[Note, ...], released: Released, css: str, where: str
+) -> tuple[lock.Lock, list[Problem]]:
+    """The lock with an entry for each note and note type it lacks that a released package holds (recover.py).
+
+    The entry is what the lock would have said: the package's time, and the hash of the content
+    learners have, so that what is unchanged since keeps its time and what changed moves on.
+    """
+    by_id = {notetype.id: notetype for notetype in NOTETYPES.values()}
+    cards = dict(previous.cards)
+    taken = []
+    for note in notes:
+        old = released.notes.get(note.guid)
+        if old is None or previous_entry(note, previous) is not None or not lock.valid_time(old.mod):
+            continue
+        notetype = by_id.get(old.notetype_id)
+        if notetype is None or len(old.values) != len(notetype.fields):
+            continue
+        content = content_hash(notetype.key, old.values, old.deck, old.tags)
+        deck = ".".join(_name_hash(part) for part in old.deck.split("::"))
+        cards[note.id] = lock.Entry(content, old.mod, deck, old.cards)
+        taken.append(note.id)
+    if not taken:
+        return previous, []
+    notetypes = dict(previous.notetypes)
+    for key, notetype in NOTETYPES.items():
+        was = released.notetypes.get(notetype.id)
+        if key in notetypes or was is None or not lock.valid_time(was.mod):
+            continue
+        schema, content = notetype_hashes(notetype, css)
+        same = (
+            was.css == css
+            and was.fields == tuple(f.name for f in notetype.fields)
+            and was.templates == tuple((t.name, t.front, t.back) for t in notetype.templates)
+            and was.sort_field == notetype.sort_field
+        )
+        notetypes[key] = lock.Entry(content if same else "", was.mod, schema=schema if same else "")
+    message = (
+        f"the lock had no entry for {len(taken)} card(s) that the released packages hold; their times were "
+        f"taken from the packages, so learners' copies update only where the card changed (restore the lock "
+        f"from git if you can: git checkout -- {where})"
+    )
+    return lock.Lock(cards, notetypes, previous.deck_id), [warning(Location(where), message)]
 
 
 def check_deck_id(config: DeckConfig, previous: lock.Lock, allow_id_change: bool) -> lock.Lock:

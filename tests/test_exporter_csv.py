@@ -87,7 +87,9 @@ def test_typed_answers_are_the_text_to_type_without_escapes() -> None:
         for n, answer in enumerate(answers)
     )
     data = only_file("csv", replace(deck, notes=notes))[1].decode("utf-8-sig")
-    assert [row["back"] for row in csv.DictReader(io.StringIO(data, newline=""))] == list(answers)
+    # Only the spreadsheet's guard against formulas comes before what starts with '-' (see plain_csv.py).
+    expected = ["'" + a if a.startswith("-") else a for a in answers]
+    assert [row["back"] for row in csv.DictReader(io.StringIO(data, newline=""))] == expected
 
 
 def test_export_is_deterministic() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cardsmith.exporters.base import Convert, Output, deck_tree, deterministic_zip, media_of
+from cardsmith.exporters.text import markdown
 from cardsmith.model import BuiltDeck, Note, NoteType
 
 # Anki treats a file of this name as a whole-collection backup and offers to replace the
@@ -43,6 +44,26 @@ def model_json(notetype: NoteType, css: str, mod: int) -> dict[str, Any]:
     )
     data: dict[str, Any] = model.to_json(mod, None)  # `did` None: not whichever deck was written last
     return data
+
+
+def description_html(description: str) -> str:
+    """`deck.yaml`'s description as the HTML of the deck's overview screen.
+
+    Anki puts a deck's description into that screen as HTML (aqt/overview.py, `_desc`), so it is
+    rendered here as Markdown with raw HTML off, like card text: `<script>` shows as text. An image
+    shows its alt text instead, as the screen would load a web address and a package carries no
+    file for it. One paragraph comes without its `<p>`, as Anki's own editor writes a description.
+    """
+    md = markdown()  # configured like the card renderer, minus Pygments
+    tokens = md.parse(description.strip())
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "image":  # its alt text, as text
+                child.content = "".join(" " if t.type == "softbreak" else t.content for t in child.children or ())
+                child.type, child.tag, child.children = "text", "", None
+    if [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+        tokens = tokens[1:2]
+    return str(md.renderer.render(tokens, md.options, {})).strip()
 
 
 def deck_id(name: str) -> int:
@@ -131,7 +152,7 @@ def write_collection(path: Path, deck: BuiltDeck, notes: tuple[Note, ...]) -> No
         (decks_json,) = cursor.execute("SELECT decks FROM col").fetchone()
         all_decks = json.loads(decks_json)
         for d in decks:
-            description = deck.config.description if len(d.parts) == 1 else ""
+            description = description_html(deck.config.description) if len(d.parts) == 1 else ""
             all_decks[str(deck_id(d.name))] = genanki.Deck(deck_id(d.name), d.name, description).to_json()
         notetypes = [deck.notetype(k) for k in keys]
         models = {str(nt.id): model_json(nt, deck.stylesheet, deck.notetype_mods[nt.key]) for nt in notetypes}

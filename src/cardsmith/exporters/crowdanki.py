@@ -20,6 +20,7 @@ import re
 import uuid
 from typing import Any
 
+from cardsmith.exporters.apkg import description_html
 from cardsmith.exporters.base import Convert, Output, deck_tree, media_of
 from cardsmith.model import BuiltDeck, Note, NoteType
 
@@ -123,7 +124,7 @@ def deck_json(deck: BuiltDeck, notes: tuple[Note, ...] | None = None) -> dict[st
             "children": [],
             "crowdanki_uuid": stable_uuid("deck", deck.config.id, *parts),
             "deck_config_uuid": config_uuid,
-            "desc": deck.config.description if len(parts) == 1 else "",
+            "desc": description_html(deck.config.description) if len(parts) == 1 else "",  # as in the .apkg
             "dyn": 0,
             "media_files": [],
             "name": parts[-1],

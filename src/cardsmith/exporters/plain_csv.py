@@ -7,6 +7,12 @@ The file starts with a UTF-8 byte-order mark: Excel takes a CSV without one for 
 code page (Windows-1251 on a Russian system), so a double-clicked file would show the Cyrillic
 as gibberish. Readers that know UTF-8 skip the mark (Python reads it with `utf-8-sig`); the
 other text formats are for their apps' own importers and carry none.
+
+A spreadsheet reads a cell that starts with `=`, `+`, `-` or `@` as a formula (`=HYPERLINK(…)`
+links anywhere, DDE formulas start programs). As OWASP recommends for CSV exports ("CSV
+Injection"), a cell starting with one of those, a tab or a carriage return gets a `'` in front,
+which makes it text; every field is quoted and its quotes doubled anyway. A legitimate `-1` or
+`--verbose` therefore reads `'-1` in the file: the accepted price of the rule.
 """
 
 from __future__ import annotations
@@ -20,6 +26,12 @@ from cardsmith.model import BuiltDeck, Sides
 
 COLUMNS = ("id", "front", "back", "tags", "deck")
 BOM = "\ufeff"  # encoded as EF BB BF
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a `'` in front."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def front_back(sides: Sides, convert: Convert) -> tuple[str, str]:
@@ -51,5 +63,6 @@ class CsvExporter:
         writer.writerow(COLUMNS)
         for note in output.notes:
             front, back = front_back(note.sides, convert)
-            writer.writerow((note.id, front, back, " ".join(note.tags), note.deck.name))
+            cells = (note.id, front, back, " ".join(note.tags), note.deck.name)
+            writer.writerow(tuple(map(neutralised, cells)))
         return buffer.getvalue().encode("utf-8")

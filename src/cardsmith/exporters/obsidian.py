@@ -81,7 +81,7 @@ def _fenced(lines: list[str]) -> Iterator[tuple[str, bool]]:
             yield line, True
             if line.startswith(fence) and not line.strip("`"):
                 fence = ""
-        elif line.startswith("```"):
+        elif line.startswith("```") and "`" not in line.lstrip("`"):  # an info string has no backtick
             yield line, True
             fence = line[: len(line) - len(line.lstrip("`"))]
         else:

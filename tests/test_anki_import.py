@@ -23,6 +23,7 @@ def built(mini: Path, tmp_path: Path) -> Path:
 
 def test_the_build_writes_one_package_with_everything_and_one_per_phase(built: Path) -> None:
     assert sorted(p.name for p in built.iterdir()) == [
+        ".cardsmith-outputs",  # the list of the files the build wrote
         "mini-deck-phase-1.apkg",
         "mini-deck-phase-2.apkg",
         "mini-deck.apkg",
@@ -141,7 +142,7 @@ def test_a_deck_with_the_id_collection_never_writes_collection_apkg(mini: Path, 
     )
     build(mini, tmp_path / "out", now=NOW)
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["collection-all.apkg", "collection-phase-1.apkg", "collection-phase-2.apkg"]
+    assert names == [".cardsmith-outputs", "collection-all.apkg", "collection-phase-1.apkg", "collection-phase-2.apkg"]
 
 
 @pytest.mark.parametrize("deck", ["mini", "exporters/deck"])

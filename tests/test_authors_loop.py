@@ -54,13 +54,14 @@ def test_an_allowed_deck_id_change_starts_a_new_deck_as_the_message_says(
     edit(mini / "deck.yaml", "id: mini-deck", "id: my-deck")
 
     code, _, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert code == 1 and sorted(p.name for p in out.iterdir())[0] == "mini-deck-phase-1.apkg"
+    assert code == 1 and sorted(p.name for p in out.iterdir())[1] == "mini-deck-phase-1.apkg"
 
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out), "--allow-id-change", now=NOW + 60)
     assert code == 0
     assert "7 notes: 7 new, 0 changed, 0 unchanged, 0 removed" in stdout  # the lock started afresh
     assert f"removed {out / 'mini-deck.apkg'} (this build no longer makes it)" in stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        ".cardsmith-outputs",
         "my-deck-phase-1.apkg",
         "my-deck-phase-2.apkg",
         "my-deck.apkg",

@@ -68,7 +68,7 @@ def test_an_unchanged_rebuild_parses_renders_converts_and_writes_nothing(
         "a question file added",
         "the lock of an older build",
         "an image changed",
-        "a stray file where a format writes",
+        "a file listed as an output in the output folder's manifest",
         "an output deleted",
     ],
 )
@@ -89,14 +89,16 @@ def test_a_build_does_the_work_when_anything_it_reads_or_writes_differs(
         (mini / "cardsmith.lock").write_bytes(older_lock)
     elif change == "an image changed":
         (mini / "questions" / "dot.png").write_bytes(b"png 2")
-    elif change == "a stray file where a format writes":
+    elif change == "a file listed as an output in the output folder's manifest":
+        with (out / ".cardsmith-outputs").open("a", encoding="utf-8") as manifest:
+            manifest.write("mini-deck-phase-9.apkg\n")
         (out / "mini-deck-phase-9.apkg").write_bytes(b"an old package")
     else:
         (out / "mini-deck.csv").unlink()
     calls.clear()
     result = build(mini, out, FORMATS, now=NOW + 120)
     assert calls["prepare"] == 1
-    if change == "a stray file where a format writes":
+    if change == "a file listed as an output in the output folder's manifest":
         assert [Path(p).name for p in result.removed] == ["mini-deck-phase-9.apkg"]
     if change in ("the lock of an older build", "an image changed"):
         assert result.written  # a newer lock, a package with the new image
@@ -263,7 +265,7 @@ def test_a_broken_entry_or_row_in_the_cache_is_mended_by_the_next_build(
 
 def test_each_format_is_built_once_however_often_it_is_asked_for(mini: Path, tmp_path: Path) -> None:
     result = build(mini, tmp_path / "decks", ("apkg", "csv", "apkg"), now=NOW)
-    assert len(result.written) == len(set(result.written)) == 5  # three packages, the CSV and the lock
+    assert len(result.written) == len(set(result.written)) == 6  # three packages, the CSV, the manifest, the lock
 
 
 def test_a_bad_source_date_epoch_is_an_error_even_when_there_is_nothing_to_build(

@@ -86,15 +86,16 @@ def test_build_writes_the_decks_and_a_second_build_changes_nothing(mini: Path, t
     assert (code, stdout) == (
         0,
         f"wrote {mini / 'cardsmith.lock'}\n"
+        f"wrote {out / '.cardsmith-outputs'}\n"
         f"wrote {out / 'mini-deck-phase-1.apkg'}\n"
         f"wrote {out / 'mini-deck-phase-2.apkg'}\n"
         f"wrote {out / 'mini-deck.apkg'}\n"
-        f"7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 3 file(s) written in {out}, 0 unchanged; the lock updated.\n",
+        f"7 notes: 7 new, 0 changed, 0 unchanged, 0 removed; 4 file(s) written in {out}, 0 unchanged; the lock updated.\n",
     )
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
     assert (code, stdout) == (
         0,
-        f"7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written in {out}, 3 unchanged.\n",
+        f"7 notes: 0 new, 0 changed, 7 unchanged, 0 removed; 0 file(s) written in {out}, 4 unchanged.\n",
     )
     assert run("build", "--cards", str(mini), "--out", str(out), "--check")[0] == 0
 
@@ -164,7 +165,7 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
     assert "phase_word:" not in (folder / "deck.yaml").read_text(encoding="utf-8").replace("# phase_word", "")
     assert run("check", "--cards", str(folder)) == (0, "ok: 2 cards in 1 file.\n", "")
     assert run("build", "--cards", str(folder), "--out", str(tmp_path / "out"))[0] == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["go-plan.apkg"]  # one phase: one package
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".cardsmith-outputs", "go-plan.apkg"]  # one package
     assert run("init", str(folder)) == (
         1,
         "",
@@ -198,15 +199,23 @@ def test_outputs_of_a_phase_that_is_gone_are_removed_and_nothing_else(mini: Path
     out = tmp_path / "decks"
     run("build", "--cards", str(mini), "--out", str(out))
     (out / "notes.txt").write_text("mine")
+    # A build of an older plan wrote a seventh phase, and listed it in the output folder's manifest;
+    # the user copied a package under a name the build might use: it is not listed, so it stays.
+    with (out / ".cardsmith-outputs").open("a", encoding="utf-8") as manifest:
+        manifest.write("mini-deck-phase-7.apkg\n")
     (out / "mini-deck-phase-7.apkg").write_bytes(b"from an older plan")
+    (out / "mini-deck-phase-8.apkg").write_bytes(b"the user's copy")
     code, _, err = run("build", "--cards", str(mini), "--out", str(out), "--check")
     assert code == 1 and f"{out / 'mini-deck-phase-7.apkg'}: obsolete" in err.splitlines()
+    assert f"{out / 'mini-deck-phase-8.apkg'}: obsolete" not in err.splitlines()
     code, stdout, _ = run("build", "--cards", str(mini), "--out", str(out))
-    assert stdout.endswith(f"0 file(s) written in {out}, 3 unchanged, 1 obsolete removed.\n")
+    assert stdout.endswith(f"1 file(s) written in {out}, 3 unchanged, 1 obsolete removed.\n")  # the manifest
     assert f"removed {out / 'mini-deck-phase-7.apkg'} (this build no longer makes it)\n" in stdout
     assert sorted(p.name for p in out.iterdir()) == [
+        ".cardsmith-outputs",
         "mini-deck-phase-1.apkg",
         "mini-deck-phase-2.apkg",
+        "mini-deck-phase-8.apkg",
         "mini-deck.apkg",
         "notes.txt",
     ]

@@ -88,7 +88,12 @@ def test_a_plan_in_another_dialect_builds_into_its_own_decks_without_touching_ou
         cli, ["build", "--cards", str(go_plan), "--out", str(out)], env={"SOURCE_DATE_EPOCH": str(NOW)}
     )
     assert result.exit_code == 0, result.output
-    assert sorted(digest(out)) == ["go-basics-phase-1.apkg", "go-basics-phase-2.apkg", "go-basics.apkg"]
+    assert sorted(digest(out)) == [
+        ".cardsmith-outputs",
+        "go-basics-phase-1.apkg",
+        "go-basics-phase-2.apkg",
+        "go-basics.apkg",
+    ]
     assert digest(ROOT / "decks") == ours
 
     import_apkg(collection, out / "go-basics.apkg")

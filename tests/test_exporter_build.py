@@ -27,6 +27,7 @@ def test_a_build_writes_each_format_and_a_rebuild_changes_nothing(tmp_path: Path
     assert first.partial and not (cards / "cardsmith.lock").exists()  # deck.yaml lists apkg too
     assert sorted(Path(p).name for p in first.written) == sorted(
         [
+            ".cardsmith-outputs",
             "exporter-test-anki.txt",
             "exporter-test-mnemosyne.txt",
             "exporter-test-obsidian.md",

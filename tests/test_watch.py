@@ -28,7 +28,7 @@ def test_watch_rebuilds_after_a_change_and_survives_a_broken_file(mini: Path, tm
 
     watch(mini, run, lines.append, rounds=3, sleep=fake_sleep)
     assert lines == [
-        "4 written",
+        "5 written",  # three packages, the manifest, the lock
         f"{mini / 'questions' / 'broken.yaml'}:1:8: error: 'cards' must be a list of cards (lines starting with '- '), not text",
         "build failed; the previous decks are unchanged. Waiting for the next change…",
         "0 written",

@@ -9,7 +9,7 @@ Nothing is written unless everything before it succeeded.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ class BuildResult:
     written: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     stale: tuple[str, ...] = ()  # with check=True: files that differ from what the sources build (all three kinds)
-    removed: tuple[str, ...] = ()  # outputs of an earlier build that this one no longer makes (check: would remove)
+    removed: tuple[str, ...] = ()  # listed outputs this build no longer makes, dead builds' temporaries (check: would)
     warnings: tuple[Problem, ...] = field(default=())
     missing: tuple[str, ...] = ()  # with check=True: stale files that do not exist at all
     partial: bool = False  # only some of deck.yaml's formats were built: the lock was left as it was
@@ -60,15 +60,17 @@ def build(
     """
     files.check_out_dir(out_dir)
     now = source_date_epoch() if now is None else now  # checked even when there is nothing to do
+    leftovers = files.stale_temporaries(out_dir, cards_dir)  # of builds killed while writing
     if not check:
         done = _nothing_to_do(cards_dir, out_dir, formats)
         if done is not None:
             if strict and done.warnings:
                 raise ProblemsError(done.warnings)
-            return done
+            files.remove(leftovers)
+            return replace(done, removed=tuple(map(str, leftovers)))
     # Loaded only now: a build with nothing to do needs none of it.
     from cardsmith.exporters import NAMES
-    from cardsmith.outputs import build_outputs, obsolete_outputs
+    from cardsmith.outputs import build_outputs, manifest
     from cardsmith.pipeline import prepare
 
     caches = cache.Caches() if check else cache.load(cards_dir)
@@ -90,10 +92,17 @@ def build(
     deck, lock = prepared.plan.deck, lock_path(cards_dir)
     changes = prepared.plan.changes
     partial = not set(prepared.project.config.formats) <= set(chosen)
-    obsolete = obsolete_outputs(deck, chosen, out_dir, released_as=prepared.plan.released_as)
+    listed = manifest(deck, chosen, out_dir, released_as=prepared.plan.released_as)
+    obsolete = sorted({*listed.obsolete, *leftovers})  # what this build removes, and nothing else
     with files.Staging() as staging:
         write = (lambda path, data: None) if check else staging.stage
         made = build_outputs(deck, chosen, out_dir, caches.previous_outputs, caches.fields, write, progress)
+        made.digests[listed.path] = hashlib.sha256(listed.text).hexdigest()
+        if files.sha256_of(listed.path) != made.digests[listed.path]:
+            made.changed.append(listed.path)
+            write(listed.path, listed.text)
+        else:
+            made.unchanged.append(listed.path)
         outputs = sorted((str(path), made.digests[path]) for path in made.changed + made.unchanged)
         lock_text = prepared.plan.lock_text.encode("utf-8")
         if partial:
@@ -117,10 +126,11 @@ def build(
                 removed=tuple(map(str, obsolete)),
                 partial=partial,
             )
-        staging.commit(last=None if partial else lock)
-        files.remove(obsolete)
+        # The outputs first, then the removals, the manifest and the lock: until every output is
+        # in place the old manifest stays, and it lists only files that builds wrote.
+        staging.commit(last=(listed.path,) if partial else (listed.path, lock), remove=obsolete)
     left = lock.read_bytes() if partial and lock.is_file() else b"" if partial else lock_text
-    _remember(caches, prepared, made, out_dir, formats, chosen, outputs, left, partial)
+    _remember(caches, prepared, made, out_dir, formats, outputs, left, partial)
     cache.save(cards_dir, caches)
     written, removed = tuple(changed), tuple(map(str, obsolete))
     return BuildResult(
@@ -153,14 +163,11 @@ def _remember(
     made: Outputs,
     out_dir: Path,
     formats: tuple[str, ...] | None,
-    chosen: tuple[str, ...],
     outputs: list[tuple[str, str]],
     lock_text: bytes,
     partial: bool,
 ) -> None:
     """Keep what this build was made from and wrote, for the next build's cache."""
-    from cardsmith.exporters import get_exporter
-
     caches.outputs.update(made.records)
     project = prepared.project
     deck = prepared.plan.deck
@@ -170,7 +177,6 @@ def _remember(
             questions=project.files,
             lock=hashlib.sha256(lock_text).hexdigest() if lock_text else "",
             outputs=tuple(outputs),
-            patterns=tuple(p for name in chosen for p in get_exporter(name).patterns(deck)),
             notes=tuple(note.id for note in deck.notes),
             # A full build's plan warnings are about the lock it replaced; a partial build left the lock.
             warnings=prepared.problems if partial else project.problems,

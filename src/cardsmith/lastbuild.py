@@ -4,8 +4,8 @@ A build whose inputs are byte for byte those of the last successful build with t
 arguments (deck.yaml, the curriculum, every question file and image, and the lock that build
 wrote), and whose outputs are still on disk as that build wrote them, would write nothing and
 find nothing new: it can say so without loading the deck. Any difference at all, a new question
-file or a stray file where a format writes, takes the whole build. Like the rest of the cache,
-this only makes a build faster: `build --check` never uses it.
+file or an output folder's manifest (the files a build may remove) edited, takes the whole build.
+Like the rest of the cache, this only makes a build faster: `build --check` never uses it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ class LastBuild:
     read: tuple[tuple[str, str], ...]  # every source file -> SHA-256 of the bytes read
     questions: tuple[str, ...]  # the question files, as discovered
     lock: str  # SHA-256 of the lock it left
-    outputs: tuple[tuple[str, str], ...]  # every output file of its formats -> SHA-256 of what it left there
-    patterns: tuple[str, ...]  # where its formats write (globs in the output folder): nothing else may be there
+    outputs: tuple[tuple[str, str], ...]  # every output file of its formats and the manifest -> SHA-256 of what it left
     notes: tuple[str, ...]  # the card ids, in curriculum order
     warnings: tuple[Problem, ...]  # what is wrong with the sources (warnings only)
     partial: bool = False  # it built only some of deck.yaml's formats, and left the lock
@@ -42,7 +41,7 @@ def key(out_dir: Path, formats: tuple[str, ...] | None) -> str:
 def encode(last: LastBuild) -> str:
     warnings = [[w.severity.value, w.location.path, w.location.line, w.location.col, w.message] for w in last.warnings]
     read, outputs = [list(pair) for pair in last.read], [list(pair) for pair in last.outputs]
-    parts = [read, list(last.questions), last.lock, outputs, list(last.patterns), list(last.notes), warnings]
+    parts = [read, list(last.questions), last.lock, outputs, list(last.notes), warnings]
     parts += [last.partial, [list(ids) for ids in last.pending]]
     return json.dumps(parts, ensure_ascii=False)
 
@@ -50,13 +49,12 @@ def encode(last: LastBuild) -> str:
 def decode(text: str) -> LastBuild | None:
     """The record, or None if it is not what `encode` writes."""
     try:
-        read, questions, lock, outputs, patterns, notes, warnings, partial, (new, changed, removed) = json.loads(text)
+        read, questions, lock, outputs, notes, warnings, partial, (new, changed, removed) = json.loads(text)
         return LastBuild(
             tuple((str(path), str(digest)) for path, digest in read),
             tuple(map(str, questions)),
             str(lock),
             tuple((str(path), str(digest)) for path, digest in outputs),
-            tuple(map(str, patterns)),
             tuple(map(str, notes)),
             tuple(
                 Problem(Severity(severity), Location(str(path), int(line), int(col)), str(message))
@@ -79,9 +77,5 @@ def nothing_changed(cards_dir: Path, out_dir: Path, lock: Path, last: LastBuild)
         return False
     if any(sha256_of(Path(path)) != digest for path, digest in last.read) or sha256_of(lock) != last.lock:
         return False
-    if any(sha256_of(Path(path)) != digest for path, digest in last.outputs):
-        return False
-    written = {path for path, _ in last.outputs}
-    if not out_dir.is_dir():
-        return False
-    return all(str(found) in written for pattern in last.patterns for found in out_dir.glob(pattern) if found.is_file())
+    # The manifest is among the outputs: as long as it is unchanged, the build would remove nothing.
+    return out_dir.is_dir() and all(sha256_of(Path(path)) == digest for path, digest in last.outputs)

@@ -5,6 +5,10 @@ settings and note types, and the notes and media it holds (each note's digest an
 cache remembers the key of every file it wrote and the SHA-256 of its bytes; a file whose key is
 unchanged and whose bytes on disk are still those written is not built again. Any other file is
 built, and written only if its bytes differ from what is on disk.
+
+The output folder may hold the user's own files too, even where a format writes. A build lists
+every file it makes in the folder's manifest (`.cardsmith-outputs`), and removes a file only if
+the previous manifest lists it and this build no longer makes it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from cardsmith.cache import Record
@@ -128,23 +133,101 @@ def build_outputs(
     return found
 
 
-def obsolete_outputs(deck: BuiltDeck, formats: Iterable[str], out_dir: Path, released_as: str = "") -> list[Path]:
-    """Files an earlier build of these formats wrote that this one would not (a phase gone, say).
+MANIFEST = ".cardsmith-outputs"
+MANIFEST_HEADER = (
+    "# cardsmith: the files builds wrote in this folder, one a line. A build removes a file it no\n"
+    "# longer makes only if it is listed here: keep this file with the decks, and do not edit it.\n"
+)
 
-    Only names the exporters claim (their `patterns`) are candidates: nothing else in the output
-    folder is ever touched. `released_as` is the deck's id before it was changed on purpose: the
-    files named after it are obsolete too.
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The output folder's list of the files builds wrote there (`MANIFEST`), as this build leaves it."""
+
+    path: Path
+    text: bytes  # what this build leaves in it
+    obsolete: tuple[Path, ...]  # files it listed that this build no longer makes: to remove
+
+
+def read_manifest(out_dir: Path) -> tuple[str, ...]:
+    """The entries of the folder's manifest as they are written (anyone can edit them); none without one."""
+    try:
+        text = (out_dir / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ()
+    return tuple(line for line in text.split("\n") if line and not line.startswith("#"))
+
+
+def manifest_text(entries: Iterable[str]) -> bytes:
+    """The manifest listing these files (paths relative to the output folder): sorted, so rebuilds are byte-identical.
+
+    A name that a line cannot hold (a line break in it, a `#` first, not UTF-8) is left out: that
+    file is then never removed by a build.
     """
-    if not out_dir.is_dir():
-        return []
-    found: set[Path] = set()
+    lines = sorted({entry for entry in entries if _well_formed(entry) and _fits_a_line(entry)})
+    return (MANIFEST_HEADER + "".join(f"{line}\n" for line in lines)).encode("utf-8")
+
+
+def _fits_a_line(entry: str) -> bool:
+    try:
+        entry.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8
+        return False
+    return not entry.startswith("#")
+
+
+def _well_formed(entry: str) -> bool:
+    """A relative path below the folder, written plainly: no `..`, `.` or empty part, not absolute."""
+    if not entry or any(c in entry for c in "\0\n\r\\") or entry.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in entry.split("/"))
+
+
+def _claimed(entry: str, patterns: Iterable[str]) -> bool:
+    """Whether one of the globs matches the whole path (`*` stays within a folder, as in `Path.glob`)."""
+    parts = entry.split("/")
+    for pattern in patterns:
+        globs = pattern.split("/")
+        if len(globs) == len(parts) and all(fnmatchcase(part, glob) for part, glob in zip(parts, globs, strict=True)):
+            return True
+    return False
+
+
+def _file_inside(out_dir: Path, entry: str) -> Path | None:
+    """The regular file an entry names, reached from the output folder without a symbolic link, if there is one."""
+    path = out_dir
+    for part in entry.split("/"):
+        path = path / part
+        if path.is_symlink():  # a linked folder or file may lead out of the output folder
+            return None
+    return path if path.is_file() else None
+
+
+def manifest(deck: BuiltDeck, formats: Iterable[str], out_dir: Path, released_as: str = "") -> Manifest:
+    """Which files an earlier build wrote that this one no longer makes (a phase gone, say), and the new list.
+
+    Only files the folder's manifest lists are candidates, so nothing a build did not write is
+    ever touched; and since the manifest can be edited by anyone, of those only the ones inside the
+    output folder (no `..`, no absolute path, no symbolic link on the way) whose names the chosen
+    formats claim (their `patterns`). `released_as` is the deck's id before it was changed on
+    purpose: the files named after it are claimed too. The new list holds every file this build
+    makes and the entries the chosen formats do not claim (those of the other formats, when only
+    some are built).
+    """
     before = replace(deck, config=replace(deck.config, id=released_as)) if released_as != deck.config.id else None
+    makes: set[str] = set()
+    patterns: list[str] = []
     for name in formats:
         exporter = get_exporter(name)
-        keep = {output.name for output in exporter.outputs(deck)}
-        patterns = exporter.patterns(deck) + (exporter.patterns(before) if before and released_as else ())
-        for pattern in patterns:
-            found.update(
-                p for p in out_dir.glob(pattern) if p.is_file() and p.relative_to(out_dir).as_posix() not in keep
-            )
-    return sorted(found)
+        makes.update(output.name for output in exporter.outputs(deck))
+        patterns += exporter.patterns(deck) + (exporter.patterns(before) if before and released_as else ())
+    kept: set[str] = set()
+    obsolete: set[Path] = set()
+    for entry in read_manifest(out_dir):
+        if not _well_formed(entry) or entry in makes:
+            continue
+        if not _claimed(entry, patterns):
+            kept.add(entry)
+        elif (path := _file_inside(out_dir, entry)) is not None:
+            obsolete.add(path)
+    return Manifest(out_dir / MANIFEST, manifest_text(kept | makes), tuple(sorted(obsolete)))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from cardsmith import cloze
 from cardsmith.curriculum import aliases
-from cardsmith.errors import Problem, error, has_errors, warning
+from cardsmith.errors import Location, Problem, error, has_errors, warning
 from cardsmith.model import Card, CardType, Curriculum, Kind, Question, WrittenId
 from cardsmith.suggest import closest
 
@@ -106,20 +106,25 @@ def duplicates(ids: Iterable[WrittenId]) -> tuple[set[str], list[Problem]]:
     added may come first or last.
     """
     places: dict[str, list[WrittenId]] = {}
-    for written in ids:
-        places.setdefault(written.name, []).append(written)
+    for written in ids:  # by letter case aside: Anki's search ("Card ID:x") does not tell them apart
+        places.setdefault(written.name.casefold(), []).append(written)
     problems = []
-    repeated = {name for name, found in places.items() if len(found) > 1}
-    for name in sorted(repeated):
-        for written in places[name]:
-            others = ", ".join(str(o.location) for o in places[name] if o is not written)
+    repeated: set[str] = set()
+    for key in sorted(k for k, found in places.items() if len(found) > 1):
+        repeated.update(w.name for w in places[key])
+        for written in places[key]:
+            others = [o for o in places[key] if o is not written]
             what = "card id" if written.key == "id" else "old id in 'was'"
-            problems.append(
-                error(
-                    written.location,
-                    f"duplicate {what} '{name}', also used at {others}; ids must be unique in the deck",
+            where = ", ".join(str(o.location) for o in others)
+            if all(o.name == written.name for o in others):
+                message = f"duplicate {what} '{written.name}', also used at {where}; ids must be unique in the deck"
+            else:
+                spelled = ", ".join(sorted({f"'{o.name}'" for o in others if o.name != written.name}))
+                message = (
+                    f"{what} '{written.name}' differs from {spelled} ({where}) only in letter case; Anki's search "
+                    "finds both, so ids must differ in more than that"
                 )
-            )
+            problems.append(error(written.location, message))
     return repeated, problems
 
 
@@ -135,6 +140,13 @@ def link(
     repeated, problems = duplicates(written_ids(questions) if ids is None else ids)
     cards: list[Card] = []
     resolved: dict[str, tuple[list[int], str]] = {}  # many cards share a topic
+    reported: set[Location] = set()  # a file's default topic is wrong once, not once per card
+
+    def topic_error(question: Question, message: str) -> None:
+        if question.topic_location not in reported:
+            reported.add(question.topic_location)
+            problems.append(error(question.topic_location, message))
+
     for question in questions:
         found_problems = check_cloze(question)
         problems += found_problems
@@ -142,25 +154,19 @@ def link(
             resolved[question.topic] = resolve_topic(curriculum, question.topic)
         found, why = resolved[question.topic]
         if not found:
-            problems.append(error(question.topic_location, f"unknown topic '{question.topic}': {why}"))
+            topic_error(question, f"unknown topic '{question.topic}': {why}")
             continue
         if len(found) > 1:
             where = ", ".join(str(curriculum.nodes[i].location) for i in found)
-            problems.append(
-                error(
-                    question.topic_location, f"topic '{question.topic}' is ambiguous ({where}); write more of the path"
-                )
-            )
+            topic_error(question, f"topic '{question.topic}' is ambiguous ({where}); write more of the path")
             continue
         node = found[0]
         section = curriculum.section_of(node)
         if section.kind is not Kind.PHASE:
-            problems.append(
-                error(
-                    question.topic_location,
-                    f"topic '{question.topic}' is in '{section.title}', which is not a phase; attach cards to a phase, "
-                    "or list the section under 'sections:' in deck.yaml to make it a deck",
-                )
+            topic_error(
+                question,
+                f"topic '{question.topic}' is in '{section.title}', which is not a phase; attach cards to a phase, "
+                "or list the section under 'sections:' in deck.yaml to make it a deck",
             )
             continue
         if has_errors(found_problems) or repeated.intersection((question.id, *question.was)):

@@ -140,7 +140,18 @@ def _errors_left_out(problems: tuple[Problem, ...], what: str) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """cardsmith's commands: Ctrl-C ends one with the exit status of an interrupt (130), not 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cardsmith")
 def cli() -> None:
     """Turn a Markdown curriculum and YAML questions into Anki decks and SRS files.

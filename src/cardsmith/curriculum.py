@@ -8,6 +8,7 @@ or numbered, bold or not — as topics. Every node keeps its source line.
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # markdown-it is loaded when a curriculum is parsed, not when it comes from the cache
@@ -124,7 +125,7 @@ def inline_text(token: Token) -> str:
             parts.append(child.markup)
         elif child.type == "html_inline" and not child.content.startswith("<!--"):
             parts.append(child.content)
-    return " ".join("".join(parts).split())
+    return unicodedata.normalize("NFC", " ".join("".join(parts).split()))  # `й` typed as и + ◌̆ is still `й`
 
 
 LABEL_SEPARATORS = (": ", " — ", " – ", " - ")  # what ends a title's short label

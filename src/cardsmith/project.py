@@ -144,8 +144,13 @@ def load_project(
     files = discover(cards_dir)
     loaded: list[Question] = []
     ids: list[WrittenId] = []
+    inside = cards_dir.resolve()
     for number, path in enumerate(files, start=1):
         progress("reading", number, len(files))
+        if not path.resolve().is_relative_to(inside):  # a link to a file elsewhere: not read, not echoed
+            message = f"this question file is a link to a file outside the deck folder {cards_dir}; copy the file in"
+            problems.append(error(Location(str(path)), message))
+            continue
         found_file, found = read_questions(path, parsed, read)
         problems += found
         loaded.extend(found_file.questions)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -83,7 +84,7 @@ def load_question_file(source: sources.Text) -> tuple[QuestionFile, list[Problem
         text, found = sources.text_value(path, items["topic"][1], "topic")
         problems += found
         if text is not None:
-            default_topic = (text, sources.loc(path, items["topic"][1]))
+            default_topic = (unicodedata.normalize("NFC", text), sources.loc(path, items["topic"][1]))
     if "cards" not in items:
         problems.append(
             error(Location(path, 1, 1), "no 'cards:' key; a question file is a mapping with a 'cards:' list")
@@ -213,7 +214,7 @@ def _check_typed_answer(card: _Reading, card_id: str) -> None:
 def _read_topic(card: _Reading, default: tuple[str, Location] | None, card_id: str) -> tuple[str, Location]:
     """The card's own topic, or the file's."""
     if "topic" in card.values:
-        return card.values["topic"], card.at("topic")
+        return unicodedata.normalize("NFC", card.values["topic"]), card.at("topic")
     if default is not None:
         return default
     card.problems.append(error(card.where, f"card '{card_id}' has no 'topic' and the file sets no default 'topic:'"))

@@ -14,6 +14,8 @@ LOADERS = {"layout", "sources", "indentation", "config", "curriculum", "question
 CORE = {
     "errors",
     "suggest",
+    "versions",
+    "lint",
     "cloze",
     "assemble",
     "memo",

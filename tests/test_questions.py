@@ -180,3 +180,42 @@ def test_markdown_in_a_type_in_answer_is_a_warning_and_the_card_is_kept() -> Non
         "q.yaml:5:8: warning: a type-in answer is compared with what the learner types, character for character, "
         "and is not Markdown: the learner would have to type the ` or ** too"
     ]
+
+
+def test_check_python_and_allow_are_read_and_checked() -> None:
+    questions, problems = load_questions(
+        Text(
+            "q.yaml",
+            "topic: t\ncards:\n  - id: a\n    q: x\n    a: y\n    check: output\n    python: '>=3.12'\n"
+            "    allow: [long-answer]\n",
+        )
+    )
+    assert problems == []
+    assert (questions[0].check, questions[0].python, questions[0].allow) == ("output", ">=3.12", ("long-answer",))
+    _, problems = load_questions(
+        Text(
+            "q.yaml",
+            "topic: t\ncards:\n  - id: a\n    q: x\n    a: y\n    check: outptu\n    python: 'three'\n"
+            "    allow: [long-answr]\n"
+            "  - id: b\n    type: cloze\n    text: '{{c1::x}}'\n    check: runs\n"
+            "  - id: c\n    q: x\n    a: y\n    python: '>=3.12'\n",
+        )
+    )
+    assert [str(p) for p in problems] == [
+        "q.yaml:6:12: error: check 'outptu' (did you mean 'output'?): use one of output, raises, runs",
+        "q.yaml:7:13: error: python 'three': write a range of versions such as '>=3.13' or '>=3.11,<3.14'",
+        "q.yaml:8:12: error: unknown warning 'long-answr' (did you mean 'long-answer'?); known: long-answer, "
+        "gives-away, answer-in-question, code-language, type-in-markup, near-duplicate",
+        "q.yaml:12:12: error: a cloze card has no answer to check its code against",
+        "q.yaml:16:13: error: 'python' says which versions a check holds for: add 'check'",
+    ]
+
+
+def test_version_ranges_match_as_written() -> None:
+    from cardsmith.versions import matches, parse_range
+
+    clauses, why = parse_range(">=3.11, <3.14")
+    assert why == ""
+    assert [matches(clauses, v) for v in ((3, 10, 9), (3, 11, 0), (3, 13, 7), (3, 14, 0))] == [False, True, True, False]
+    assert matches(parse_range("==3.12")[0], (3, 12, 4))
+    assert parse_range(">= 3")[1] == "" and parse_range("~=3.1")[1] != ""

@@ -157,6 +157,9 @@ class Question:
     tags: tuple[str, ...] = ()
     was: tuple[str, ...] = ()  # ids this card had before a rename
     positions: str = ""  # where each key's value starts: "key line column" for each key, joined by ";"
+    check: str = ""  # how `cardsmith verify` checks the question's code: "", "output", "raises" or "runs"
+    python: str = ""  # the Python versions the check holds for, e.g. ">=3.13" ("": any)
+    allow: tuple[str, ...] = ()  # card-quality warnings switched off for this card (lint.py)
 
     def where(self, key: str) -> Location:
         """The location of a key's value, or of the card when the key is absent."""

@@ -16,8 +16,9 @@ from cardsmith.suggest import closest, did_you_mean
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
 TAG_PATTERN = re.compile(r"[^\s\"]+")
+LINT_PATTERN = re.compile(r"[a-z]+(?:-[a-z]+)*")
 FILE_KEYS = ("topic", "cards")
-CARD_KEYS = ("id", "type", "topic", "q", "a", "text", "extra", "tags", "was")
+CARD_KEYS = ("id", "type", "topic", "q", "a", "text", "extra", "tags", "was", "check", "python", "allow")
 TEXT_KEYS = ("topic", "q", "a", "text", "extra")
 # What authors write instead of the short keys, for "did you mean" hints.
 SYNONYMS = {
@@ -34,7 +35,11 @@ SYNONYMS = {
     "cloze": "text",
     "old_id": "was",
     "renamed_from": "was",
+    "verify": "check",
+    "expect": "check",
+    "allowed": "allow",
 }
+CHECKS = ("output", "raises", "runs")  # what `check:` may say (verify.py runs them)
 # Which text fields each card type needs, and which it may not have.
 REQUIRED = {
     CardType.BASIC: ("q", "a"),
@@ -130,7 +135,7 @@ def _read_texts(card: _Reading) -> None:
     for name, (key, value) in card.items.items():
         if name not in CARD_KEYS:
             card.problems.append(error(sources.loc(card.path, key), f"unknown key '{name}'{_hint(name)}"))
-        elif name in TEXT_KEYS or name in ("id", "type"):
+        elif name in TEXT_KEYS or name in ("id", "type", "check", "python"):
             text, found = sources.text_value(card.path, value, name)
             card.problems.extend(found)
             if text is not None:  # space around a value means nothing (a block scalar ends with a newline)
@@ -211,6 +216,37 @@ def _check_typed_answer(card: _Reading, card_id: str) -> None:
         )
 
 
+def _check_verification(card: _Reading, card_type: CardType | None, allow: tuple[str, ...]) -> list[Problem]:
+    """`check:` names one of CHECKS on a card with a question and an answer; `python:` is a version range."""
+    from cardsmith.lint import NAMES
+    from cardsmith.versions import parse_range
+
+    problems = []
+    check = card.values.get("check")
+    if check is not None:
+        if check not in CHECKS:
+            problems.append(
+                error(card.at("check"), f"check '{check}'{did_you_mean(check, CHECKS)}: use one of {', '.join(CHECKS)}")
+            )
+        elif card_type is CardType.CLOZE:
+            problems.append(error(card.at("check"), "a cloze card has no answer to check its code against"))
+    python = card.values.get("python")
+    if python is not None:
+        why = parse_range(python)[1]
+        if why:
+            problems.append(error(card.at("python"), f"python '{python}': {why}"))
+        elif check is None:
+            problems.append(error(card.at("python"), "'python' says which versions a check holds for: add 'check'"))
+    for name in allow:
+        if name not in NAMES:
+            problems.append(
+                error(
+                    card.at("allow"), f"unknown warning '{name}'{did_you_mean(name, NAMES)}; known: {', '.join(NAMES)}"
+                )
+            )
+    return problems
+
+
 def _read_topic(card: _Reading, default: tuple[str, Location] | None, card_id: str) -> tuple[str, Location]:
     """The card's own topic, or the file's."""
     if "topic" in card.values:
@@ -239,7 +275,8 @@ def _load_card(
         _check_typed_answer(card, card_id)
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")
     was, found_was = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
-    card.problems += found + found_was
+    allow, found_allow = _string_list(path, items.get("allow"), "allow", LINT_PATTERN, "not the name of a warning")
+    card.problems += found + found_was + found_allow + _check_verification(card, card_type, allow)
     topic, topic_location = _read_topic(card, default_topic, card_id)
     ids = [WrittenId(card_id, "id", card.at("id"))] if card_id and ID_PATTERN.fullmatch(card_id) else []
     ids += [WrittenId(name, "was", card.at("was")) for name in was]
@@ -262,6 +299,9 @@ def _load_card(
         tags=tags,
         was=was,
         positions=positions,
+        check=values.get("check", ""),
+        python=values.get("python", ""),
+        allow=allow,
     )
     return question, card.problems, ids
 
@@ -323,6 +363,9 @@ def encode(found: QuestionFile, problems: list[Problem]) -> str:
                     list(q.tags),
                     list(q.was),
                     q.positions,
+                    q.check,
+                    q.python,
+                    list(q.allow),
                 ]
                 for q in found.questions
             ],
@@ -338,8 +381,12 @@ def decode(text: str) -> tuple[QuestionFile, list[Problem]]:
     try:
         data = json.loads(text)
         questions = []
-        for card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions in data["questions"]:
-            texts = (card_id, topic, q, a, body, extra, positions, *tags, *was, where[0], topic_where[0])
+        for row in data["questions"]:
+            card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions, check, python, allow = (
+                row
+            )
+            texts = (card_id, topic, q, a, body, extra, positions, check, python, *tags, *was, *allow)
+            texts += (where[0], topic_where[0])
             if not all(type(value) is str for value in texts):
                 raise ValueError("a text that is not text")
             questions.append(
@@ -356,6 +403,9 @@ def decode(text: str) -> tuple[QuestionFile, list[Problem]]:
                     tuple(tags),
                     tuple(was),
                     positions,
+                    check,
+                    python,
+                    tuple(allow),
                 )
             )
         problems = [

@@ -43,7 +43,6 @@ FILE = "cache.sqlite3"
 OLD_FILES = ("render.sqlite3",)  # what cardsmith 0.1 kept in the same folder
 LIBRARIES = (  # (module, project) of each library that shapes the output
     ("markdown_it", "markdown-it-py"),
-    ("mdit_py_plugins", "mdit-py-plugins"),
     ("pygments", "Pygments"),
     ("genanki", "genanki"),
     ("chevron", "chevron"),

@@ -12,6 +12,7 @@ import yaml
 from cardsmith import sources
 from cardsmith.errors import Location, Problem, Severity, error, has_errors, warning
 from cardsmith.model import CardType, Question, QuestionFile, WrittenId
+from cardsmith.render import unsafe_markup
 from cardsmith.suggest import closest, did_you_mean
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
@@ -277,6 +278,9 @@ def _load_card(
     was, found_was = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
     allow, found_allow = _string_list(path, items.get("allow"), "allow", LINT_PATTERN, "not the name of a warning")
     card.problems += found + found_was + found_allow + _check_verification(card, card_type, allow)
+    for name in ("q", "a", "text", "extra"):
+        if name in card.values and not (name == "a" and card_type is CardType.TYPE_IN):  # a typed answer is plain
+            card.problems += [error(card.at(name), message) for message in unsafe_markup(card.values[name])]
     topic, topic_location = _read_topic(card, default_topic, card_id)
     ids = [WrittenId(card_id, "id", card.at("id"))] if card_id and ID_PATTERN.fullmatch(card_id) else []
     ids += [WrittenId(name, "was", card.at("was")) for name in was]

@@ -25,7 +25,9 @@ _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _LETTERS = _ALPHABET[10:]
 _TAG_START = re.compile(r"(?<![\\\S])#(?=[^\s#])")
 _SIDE_RULE = re.compile(r" {0,3}-{3,} *")  # a prose line `---` would split the card's sides
-_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+# An image's destination (`![alt](dest` — written plain or in <>), and a reference definition's (`[r]: dest`).
+_IMAGE = re.compile(r"(!\[[^\]]*\]\()(<[^>\n]*>|[^)\s]+)")
+_DEFINITION = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.MULTILINE)
 SIDES = "\n\n---\n\n"
 # Between the answer and the explanation (`extra`): a horizontal rule, as in the Mnemosyne and
 # Obsidian files. Not `---`, which is Mochi's side separator (the explanation would become a
@@ -53,17 +55,25 @@ def edn_string(value: str) -> str:
 
 def _rewrite(value: str, images: tuple[tuple[str, str], ...]) -> str:
     """A side's Markdown as Mochi shows it literally, images pointing at the attachments."""
-    attachments = dict(images)
+    attachments = dict(images)  # by the source as markdown-it reads it (percent-encoded), as note.media has it
+    normalize = text.markdown().normalizeLink
 
-    def attachment(src: str) -> str:
-        return f"@media/{attachments[src]}" if src in attachments else src
+    def attachment(match: re.Match[str]) -> str:
+        written = match.group(2)
+        name = attachments.get(normalize(written[1:-1] if written.startswith("<") else written))
+        # Mochi's attachment syntax [3p]: `![](@media/<file>)`, the file at the zip's root.
+        if name is None:
+            return match.group(0)
+        plain = not re.search(r"[\s()<>]", name)  # else in <>, as Markdown needs for such a destination
+        return match.group(1) + (f"@media/{name}" if plain else f"<@media/{name}>")
 
     def prose(chunk: str) -> str:
+        chunk = _DEFINITION.sub(attachment, _IMAGE.sub(attachment, chunk))
         # cardsmith shows card text literally (raw HTML off); in Mochi `#tag` makes a tag [3p] and
         # `{{…}}` is the cloze syntax [unverified]: all are escaped so the text shows as written.
-        chunk = _TAG_START.sub(r"\\#", chunk).replace("{", "\\{").replace("<", "&lt;")
-        # Mochi's attachment syntax [3p]: `![](@media/<file>)`, the file at the zip's root.
-        chunk = _IMAGE.sub(lambda m: m.group(1) + attachment(m.group(2)), chunk)
+        # `<` too, but for the one that opens an image's destination.
+        chunk = _TAG_START.sub(r"\\#", chunk).replace("{", "\\{")
+        chunk = re.sub(r"<(?!@media/)", "&lt;", chunk)
         lines = ["***" if _SIDE_RULE.fullmatch(line) else line for line in chunk.split("\n")]
         return text.fill_blanks("\n".join(lines), lambda hint: "\\" + text.blank_label(hint))
 

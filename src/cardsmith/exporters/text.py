@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # markdown-it is loaded by `markdown()`, when a field is firs
     from markdown_it.token import Token
 
 from cardsmith.cloze import blank_label, fill_blanks
+from cardsmith.mathsyntax import math_plugin
 from cardsmith.model import BLANK_OPEN
 
 __all__ = [
@@ -63,21 +64,26 @@ def _hardbreak_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     return "<br>"
 
 
+def _image_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    # The text formats carry no image files: an image is its alt text, never a source to load.
+    return html.escape(tokens[idx].content, quote=False)
+
+
 @functools.cache
 def markdown() -> MarkdownIt:
     """A parser configured like cardsmith's card renderer (render.py), minus Pygments."""
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.texmath import texmath_plugin
 
     md = MarkdownIt("commonmark", {"html": False, "breaks": False})
     md.enable(["table", "strikethrough"])
-    md.use(texmath_plugin, delimiters="brackets")
+    md.use(math_plugin)  # as texmath reads it, in linear time
     for rule in ("math_inline", "math_block", "math_block_eqno"):
         md.add_render_rule(rule, _math_rule)
     md.add_render_rule("fence", _code_rule)
     md.add_render_rule("code_block", _code_rule)
     md.add_render_rule("softbreak", _softbreak_rule)
     md.add_render_rule("hardbreak", _hardbreak_rule)
+    md.add_render_rule("image", _image_rule)
     for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2):
         ruler.getRules("")  # build the rule chains now: markdown-it builds them on first use, not thread-safely
     return md

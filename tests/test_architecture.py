@@ -15,6 +15,7 @@ CORE = {
     "errors",
     "suggest",
     "versions",
+    "mathsyntax",
     "lint",
     "cloze",
     "assemble",
@@ -41,9 +42,10 @@ SHELL = {
     "build",
     "watch",
     "scaffold",
+    "verify",  # runs the code cards show, in subprocesses
 }
 CLI = {"cli", "__main__", "__init__"}
-EXPORTER_USES = {"model", "cloze"}  # what an exporter may use besides the other exporter modules
+EXPORTER_USES = {"model", "cloze", "mathsyntax"}  # what an exporter may use besides the other exporter modules
 
 
 @functools.cache

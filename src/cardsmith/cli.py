@@ -515,6 +515,53 @@ def init(folder: Path, title: str | None) -> None:
     )
 
 
+@cli.command()
+@cards_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many snippets run at once.  [default: the number of CPUs]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long each snippet may run.",
+)
+@reports_errors
+def verify(cards_dir: Path, jobs: int | None, timeout: float) -> None:
+    """Run the code of every card with `check:` and compare it with the card's answer.
+
+    This RUNS THE CODE THAT CARDS SHOW. Card text is untrusted input, so running it is a
+    decision for the author or CI to make: verify never runs as part of build or check. Each
+    snippet runs in its own Python process (this interpreter, isolated from your environment
+    and your user site-packages), in an empty temporary folder, with no input, a time limit, and
+    limits on output, memory and files. That guards against accidents and runaway snippets; it
+    is not a security sandbox: verify only decks you trust, or in a throwaway CI container.
+
+    Prints each failure at its card's `check:`, then `N verified, M failed, K skipped` (cards
+    whose `python:` range excludes this interpreter are skipped); exits 1 if any failed.
+
+    \b
+    Example:
+        cardsmith verify --cards cards --jobs 4 --timeout 10
+    """
+    from cardsmith.cache import load
+    from cardsmith.project import load_project
+    from cardsmith.verify import Limits
+    from cardsmith.verify import verify as run_checks
+
+    project = load_project(cards_dir, load(cards_dir).questions)
+    result = run_checks([card.question for card in project.cards], Limits(timeout=timeout), jobs)
+    _print_problems(result.problems)
+    click.echo(f"{result.verified} verified, {result.failed} failed, {result.skipped} skipped")
+    if result.failed:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="cardsmith")

@@ -33,6 +33,9 @@ def test_every_python_block_in_the_cards_parses(project) -> None:  # type: ignor
     failures = []
     blocks = 0
     for card in project.cards:
+        q = card.question
+        if q.check == "raises" and "SyntaxError" in q.a:  # the point of the card: `cardsmith verify` checks it
+            continue
         for text in fields(card.question):
             for token in markdown().parse(text):
                 if token.type == "fence" and token.info.strip().split(" ")[0] in ("python", "py"):

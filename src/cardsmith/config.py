@@ -9,6 +9,7 @@ import yaml
 from cardsmith import sources
 from cardsmith.errors import Location, Problem, error
 from cardsmith.layout import CONFIG
+from cardsmith.lint import NAMES as WARNINGS
 from cardsmith.model import DeckConfig
 from cardsmith.suggest import did_you_mean
 
@@ -16,7 +17,7 @@ FILENAME = CONFIG
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 TEXT_KEYS = ("title", "id", "description", "version", "language", "curriculum", "phase_word")
-LIST_KEYS = ("authors", "sections", "formats")
+LIST_KEYS = ("authors", "sections", "formats", "allow")
 REQUIRED = ("title", "id")
 
 
@@ -57,6 +58,13 @@ def parse_config(source: sources.Text, known_formats: tuple[str, ...]) -> tuple[
                         error(
                             sources.loc(path, item),
                             f"unknown format '{text}'{did_you_mean(text, known_formats)}; known: {', '.join(known_formats)}",
+                        )
+                    )
+                if name == "allow" and text is not None and text.strip() not in WARNINGS:
+                    problems.append(
+                        error(
+                            sources.loc(path, item),
+                            f"unknown warning '{text}'{did_you_mean(text, WARNINGS)}; known: {', '.join(WARNINGS)}",
                         )
                     )
             values[name] = tuple(texts)

@@ -351,6 +351,7 @@ class DeckConfig:
     phase_word: str = ""  # "": any of the usual words (curriculum.PHASE_WORDS)
     sections: tuple[str, ...] = ()  # `##` sections that are decks although not phases
     formats: tuple[str, ...] = ("apkg",)
+    allow: tuple[str, ...] = ()  # card-quality warnings switched off for the whole deck (lint.py)
     path: str = "deck.yaml"  # as shown in messages
     where: tuple[tuple[str, Location], ...] = field(default=(), compare=False)  # setting -> where its value is
 

@@ -8,14 +8,15 @@ sees exactly the same notes, changes and warnings.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cardsmith import recover
 from cardsmith.cache import Caches
 from cardsmith.clock import source_date_epoch
-from cardsmith.errors import warning
+from cardsmith.errors import sort_problems, warning
 from cardsmith.layout import lock_path
+from cardsmith.lint import lint
 from cardsmith.lock import Lock
 from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Note, Problem, Progress, Project, no_progress
 from cardsmith.notes import make_notes, place_of
@@ -68,6 +69,7 @@ def prepare(
     times come from there (recover.py).
     """
     project = load_project(cards_dir, caches.questions, lenient=lenient, progress=progress)
+    project = with_lint(project)
     renderer = Renderer(caches.fields, workers=min(4, os.cpu_count() or 1))
     notes = make_notes(project.config, project.curriculum, project.cards, renderer, progress)
     previous, recovered = read_lock(cards_dir), list[Problem]()
@@ -90,6 +92,15 @@ def prepare(
         warnings=tuple(recovered),
     )
     return Prepared(project, planned, renderer)
+
+
+def with_lint(project: Project) -> Project:
+    """The project with the card-quality warnings among its problems (lint.py), but those deck.yaml allows.
+
+    Among the project's problems, so that a build that finds nothing to do repeats them too.
+    """
+    found = lint(project.cards, project.config.allow)
+    return replace(project, problems=sort_problems(project.problems + tuple(found))) if found else project
 
 
 def recover_lock(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from cardsmith import sources
-from cardsmith.errors import Location, Problem, Severity, error, has_errors, warning
+from cardsmith.errors import Location, Problem, Severity, error, has_errors
 from cardsmith.model import CardType, Question, QuestionFile, WrittenId
 from cardsmith.render import unsafe_markup
 from cardsmith.suggest import closest, did_you_mean
@@ -197,7 +197,7 @@ def _check_fields_of_type(card: _Reading, card_type: CardType, card_id: str) -> 
 
 
 def _check_typed_answer(card: _Reading, card_id: str) -> None:
-    """A type-in answer is one line of plain text, compared character for character."""
+    """A type-in answer is one line, compared character for character (Markdown in it: lint.py, type-in-markup)."""
     answer = card.values.get("a", "")
     if "\n" in answer.strip():
         card.problems.append(
@@ -205,14 +205,6 @@ def _check_typed_answer(card: _Reading, card_id: str) -> None:
                 card.at("a"),
                 f"the answer of type-in card '{card_id}' must be one line: the exact text to type "
                 "(put explanations in 'extra')",
-            )
-        )
-    elif any(mark in answer for mark in ("`", "**")):
-        card.problems.append(
-            warning(
-                card.at("a"),
-                "a type-in answer is compared with what the learner types, character for character, and is not "
-                "Markdown: the learner would have to type the ` or ** too",
             )
         )
 

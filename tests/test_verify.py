@@ -198,6 +198,31 @@ def test_a_card_for_other_python_versions_is_skipped(mini: Path) -> None:
     assert run("verify", "--cards", str(mini)) == (0, "1 verified, 0 failed, 1 skipped\n", "")
 
 
+def test_a_card_that_needs_a_module_this_python_lacks_is_skipped_and_named(mini: Path) -> None:
+    needs_yaml = card("with-yaml", "output", "import yaml\nprint(yaml.safe_load('a: 1'))", "`{'a': 1}`")
+    needs_none = card("without", "output", "import no_such_module_here\nprint(1)", "`1`")
+    write(mini, needs_yaml + "    needs: [yaml]\n", needs_none + "    needs: [no_such_module_here, yaml]\n")
+    code, out, err = run("verify", "--cards", str(mini))
+    assert (code, out) == (0, "1 verified, 0 failed, 1 skipped\n")
+    assert err.startswith("warning: cards were skipped because this Python lacks no_such_module_here: install them")
+    # In CI a missing module is a failure: the card would silently never be checked.
+    code, out, err = run("verify", "--cards", str(mini), "--strict")
+    assert (code, out) == (1, "1 verified, 0 failed, 1 skipped\n")
+    assert err.startswith("error: cards were skipped because this Python lacks no_such_module_here")
+
+
+def test_needs_is_a_list_of_module_names_and_goes_with_a_check(mini: Path) -> None:
+    path = write(
+        mini,
+        card("bad-name", "runs", "pass", "ничего") + "    needs: [pydantic-settings]\n",
+        "  - id: no-check\n    q: Что?\n    a: Это.\n    needs: [yaml]\n",
+    )
+    code, _, err = run("check", "--cards", str(mini))
+    assert code == 1
+    assert f"{path}:12:13: error: " in err and "not the name of a module" in err  # at the item in the list
+    assert f"{at(path, 'no-check', 'needs')}: error: 'needs' names the modules a check imports: add 'check'" in err
+
+
 def test_a_snippet_runs_in_an_empty_folder_with_no_input_and_none_of_our_environment(
     mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

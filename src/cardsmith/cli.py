@@ -531,8 +531,13 @@ def init(folder: Path, title: str | None) -> None:
     metavar="SECONDS",
     help="How long each snippet may run.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail when a card is skipped because a module it `needs:` is not installed (as in CI).",
+)
 @reports_errors
-def verify(cards_dir: Path, jobs: int | None, timeout: float) -> None:
+def verify(cards_dir: Path, jobs: int | None, timeout: float, strict: bool) -> None:
     """Run the code of every card with `check:` and compare it with the card's answer.
 
     This RUNS THE CODE THAT CARDS SHOW. Card text is untrusted input, so running it is a
@@ -543,7 +548,8 @@ def verify(cards_dir: Path, jobs: int | None, timeout: float) -> None:
     is not a security sandbox: verify only decks you trust, or in a throwaway CI container.
 
     Prints each failure at its card's `check:`, then `N verified, M failed, K skipped` (cards
-    whose `python:` range excludes this interpreter are skipped); exits 1 if any failed.
+    whose `python:` range excludes this interpreter, or that need a module it lacks, are
+    skipped); exits 1 if any failed, and with --strict also if a module was missing.
 
     \b
     Example:
@@ -557,8 +563,15 @@ def verify(cards_dir: Path, jobs: int | None, timeout: float) -> None:
     project = load_project(cards_dir, load(cards_dir).questions)
     result = run_checks([card.question for card in project.cards], Limits(timeout=timeout), jobs)
     _print_problems(result.problems)
+    if result.missing:
+        severity = "error" if strict else "warning"
+        click.echo(
+            f"{severity}: cards were skipped because this Python lacks {', '.join(result.missing)}: install "
+            f"them where cardsmith is installed ({sys.executable} -m pip install …) to verify those cards",
+            err=True,
+        )
     click.echo(f"{result.verified} verified, {result.failed} failed, {result.skipped} skipped")
-    if result.failed:
+    if result.failed or (strict and result.missing):
         sys.exit(1)
 
 

@@ -159,6 +159,7 @@ class Question:
     positions: str = ""  # where each key's value starts: "key line column" for each key, joined by ";"
     check: str = ""  # how `cardsmith verify` checks the question's code: "", "output", "raises" or "runs"
     python: str = ""  # the Python versions the check holds for, e.g. ">=3.13" ("": any)
+    needs: tuple[str, ...] = ()  # the modules outside the standard library that the checked code imports
     allow: tuple[str, ...] = ()  # card-quality warnings switched off for this card (lint.py)
 
     def where(self, key: str) -> Location:

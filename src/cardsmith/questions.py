@@ -18,8 +18,9 @@ from cardsmith.suggest import closest, did_you_mean
 ID_PATTERN = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
 TAG_PATTERN = re.compile(r"[^\s\"]+")
 LINT_PATTERN = re.compile(r"[a-z]+(?:-[a-z]+)*")
+MODULE_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a top-level module, as imported
 FILE_KEYS = ("topic", "cards")
-CARD_KEYS = ("id", "type", "topic", "q", "a", "text", "extra", "tags", "was", "check", "python", "allow")
+CARD_KEYS = ("id", "type", "topic", "q", "a", "text", "extra", "tags", "was", "check", "python", "needs", "allow")
 TEXT_KEYS = ("topic", "q", "a", "text", "extra")
 # What authors write instead of the short keys, for "did you mean" hints.
 SYNONYMS = {
@@ -39,6 +40,8 @@ SYNONYMS = {
     "verify": "check",
     "expect": "check",
     "allowed": "allow",
+    "requires": "needs",
+    "imports": "needs",
 }
 CHECKS = ("output", "raises", "runs")  # what `check:` may say (verify.py runs them)
 # Which text fields each card type needs, and which it may not have.
@@ -209,8 +212,11 @@ def _check_typed_answer(card: _Reading, card_id: str) -> None:
         )
 
 
-def _check_verification(card: _Reading, card_type: CardType | None, allow: tuple[str, ...]) -> list[Problem]:
-    """`check:` names one of CHECKS on a card with a question and an answer; `python:` is a version range."""
+def _check_verification(
+    card: _Reading, card_type: CardType | None, allow: tuple[str, ...], needs: bool
+) -> list[Problem]:
+    """`check:` names one of CHECKS on a card with a question and an answer; `python:` is a version range;
+    `needs:` goes with a check."""
     from cardsmith.lint import NAMES
     from cardsmith.versions import parse_range
 
@@ -230,6 +236,8 @@ def _check_verification(card: _Reading, card_type: CardType | None, allow: tuple
             problems.append(error(card.at("python"), f"python '{python}': {why}"))
         elif check is None:
             problems.append(error(card.at("python"), "'python' says which versions a check holds for: add 'check'"))
+    if needs and check is None:
+        problems.append(error(card.at("needs"), "'needs' names the modules a check imports: add 'check'"))
     for name in allow:
         if name not in NAMES:
             problems.append(
@@ -269,7 +277,11 @@ def _load_card(
     tags, found = _string_list(path, items.get("tags"), "tags", TAG_PATTERN, "a tag cannot contain spaces or quotes")
     was, found_was = _string_list(path, items.get("was"), "was", ID_PATTERN, "not a valid card id")
     allow, found_allow = _string_list(path, items.get("allow"), "allow", LINT_PATTERN, "not the name of a warning")
-    card.problems += found + found_was + found_allow + _check_verification(card, card_type, allow)
+    needs, found_needs = _string_list(
+        path, items.get("needs"), "needs", MODULE_PATTERN, "not the name of a module, as `import` writes it"
+    )
+    card.problems += found + found_was + found_allow + found_needs
+    card.problems += _check_verification(card, card_type, allow, bool(needs))
     for name in ("q", "a", "text", "extra"):
         if name in card.values and not (name == "a" and card_type is CardType.TYPE_IN):  # a typed answer is plain
             card.problems += [error(card.at(name), message) for message in unsafe_markup(card.values[name])]
@@ -297,6 +309,7 @@ def _load_card(
         positions=positions,
         check=values.get("check", ""),
         python=values.get("python", ""),
+        needs=needs,
         allow=allow,
     )
     return question, card.problems, ids
@@ -361,6 +374,7 @@ def encode(found: QuestionFile, problems: list[Problem]) -> str:
                     q.positions,
                     q.check,
                     q.python,
+                    list(q.needs),
                     list(q.allow),
                 ]
                 for q in found.questions
@@ -378,10 +392,9 @@ def decode(text: str) -> tuple[QuestionFile, list[Problem]]:
         data = json.loads(text)
         questions = []
         for row in data["questions"]:
-            card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions, check, python, allow = (
-                row
-            )
-            texts = (card_id, topic, q, a, body, extra, positions, check, python, *tags, *was, *allow)
+            card_id, kind, topic, where, topic_where, q, a, body, extra, tags, was, positions, check, python = row[:14]
+            needs, allow = row[14:]
+            texts = (card_id, topic, q, a, body, extra, positions, check, python, *tags, *was, *needs, *allow)
             texts += (where[0], topic_where[0])
             if not all(type(value) is str for value in texts):
                 raise ValueError("a text that is not text")
@@ -401,6 +414,7 @@ def decode(text: str) -> tuple[QuestionFile, list[Problem]]:
                     positions,
                     check,
                     python,
+                    tuple(needs),
                     tuple(allow),
                 )
             )

@@ -21,6 +21,7 @@ What each check compares (see the README, "Cards whose code is checked"):
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
@@ -158,6 +159,7 @@ class Verification:
     failed: int
     skipped: int
     problems: tuple[Problem, ...]
+    missing: tuple[str, ...] = ()  # the modules that skipped cards need and this interpreter lacks
 
 
 # --- What a card says: the code, the expected output, the exception ----------------------------
@@ -472,6 +474,15 @@ class _Tally:
     verified: int = 0
     skipped: int = 0
     problems: list[Problem] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+
+
+def installed(module: str) -> bool:
+    """Whether this interpreter can import a top-level module (the snippets run with it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def verify(questions: Iterable[Question], limits: Limits = Limits(), jobs: int | None = None) -> Verification:
@@ -487,6 +498,9 @@ def verify(questions: Iterable[Question], limits: Limits = Limits(), jobs: int |
             tally.problems.append(problem)
         elif question.python and not matches(parse_range(question.python)[0], version):
             tally.skipped += 1
+        elif any(not installed(module) for module in question.needs):
+            tally.skipped += 1
+            tally.missing.update(module for module in question.needs if not installed(module))
         else:
             to_run.append(question)
     processes = _Processes()
@@ -507,4 +521,4 @@ def verify(questions: Iterable[Question], limits: Limits = Limits(), jobs: int |
         else:
             tally.problems.append(problem)
     problems = sort_problems(tally.problems)
-    return Verification(tally.verified, len(problems), tally.skipped, problems)
+    return Verification(tally.verified, len(problems), tally.skipped, problems, tuple(sorted(tally.missing)))

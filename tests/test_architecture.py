@@ -43,6 +43,10 @@ SHELL = {
     "watch",
     "scaffold",
     "verify",  # runs the code cards show, in subprocesses
+    "schema",  # JSON Schemas from the loaders' rules (needs the exporters' names for `formats`)
+    "tooling",  # the contributors' files `init` writes: editor settings, pre-commit, CONTRIBUTING, CI
+    "site",  # the deck site: builds the downloads, writes its folder
+    "changelog",  # reads the deck project at a git ref (runs git)
 }
 CLI = {"cli", "__main__", "__init__"}
 EXPORTER_USES = {"model", "cloze", "mathsyntax"}  # what an exporter may use besides the other exporter modules

@@ -158,6 +158,13 @@ def test_init_makes_a_project_that_checks_and_builds_and_is_never_overwritten(tm
         f"wrote {folder / 'curriculum.md'}",
         f"wrote {folder / 'questions' / 'week-01.yaml'}",
         f"wrote {folder / '.gitignore'}",
+        # the contributors' files, at the root of the deck's repository: here no git, so the folder above
+        f"wrote {tmp_path / '.vscode' / 'cardsmith-questions.schema.json'}",
+        f"wrote {tmp_path / '.vscode' / 'cardsmith-deck.schema.json'}",
+        f"wrote {tmp_path / '.vscode' / 'settings.json'}",
+        f"wrote {tmp_path / '.vscode' / 'extensions.json'}",
+        f"wrote {tmp_path / '.pre-commit-config.yaml'}",
+        f"wrote {tmp_path / 'CONTRIBUTING.md'}",
         f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
         f"(it cannot change once learners have the deck), then run `cardsmith build --cards {folder} --out {folder}-decks`",
     ]

@@ -26,6 +26,8 @@ from exporter_helpers import built
 
 HOSTILE_DESCRIPTION = "Read <img src=x onerror=alert(1)> *this* & ![pixel](http://evil.example/p.png) first."
 RENDERED_DESCRIPTION = "Read &lt;img src=x onerror=alert(1)&gt; <em>this</em> &amp; pixel first."
+# The top deck's description: deck.yaml's, then the line with the version and date (no version here).
+RENDERED_TOP = f"<p>{RENDERED_DESCRIPTION}</p>\n<p>Последнее изменение 2023-11-14</p>"
 HOSTILE_TITLE = "Мини <b>жирно</b> & <script>alert(1)</script>"
 
 
@@ -53,7 +55,7 @@ def test_the_description_reaches_anki_as_markdown_with_its_html_shown_as_text(
     deck = top_deck(collection, "Мини")
     # Anki's overview screen puts `desc` into its page as HTML unless `md` is set (aqt/overview.py)
     assert not deck.get("md")
-    assert deck["desc"] == RENDERED_DESCRIPTION
+    assert deck["desc"] == RENDERED_TOP
     assert "<img" not in deck["desc"] and "evil.example" not in deck["desc"]
 
 
@@ -61,7 +63,7 @@ def test_crowdanki_carries_the_same_rendered_description(mini: Path) -> None:
     set_deck_yaml(mini, description=HOSTILE_DESCRIPTION)
     (data,) = (v for k, v in export(get_exporter("crowdanki"), built(mini).deck).items() if k.endswith("deck.json"))
     root = json.loads(data)
-    assert root["desc"] == RENDERED_DESCRIPTION
+    assert root["desc"] == RENDERED_TOP
     assert all(child["desc"] == "" for child in root["children"])
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from cardsmith.cache import Caches
 from cardsmith.cli import cli
 from cardsmith.model import BuiltDeck, Location, Note, Problem, Severity
 from cardsmith.pipeline import prepare
-from cardsmith.preview import card_sides, preview_page
-from conftest import NOW, edit
+from cardsmith.preview import DARK, SYSTEM_DARK, SYSTEM_IS_DARK, card_sides, preview_page, themed
+from conftest import FIXTURES, NOW, edit
 
 
 def deck(mini: Path) -> BuiltDeck:
@@ -41,15 +42,15 @@ def test_the_page_shows_every_card_anki_makes_in_curriculum_order(mini: Path) ->
     ]
     page = preview_page(built)
     assert page.count('<div class="side card">') == 18
-    labels = re.findall(r'<div class="label">([^<]*)</div>', page)
-    assert labels[:4] == [
-        "name-rules · front",
-        "name-rules · back",
-        "floor-division · cloze 1 · front",
-        "floor-division · cloze 1 · back",
-    ]
-    assert "http-get-safe · reverse · back" in labels and "http-post-status · type-in · front" in labels
-    assert "<link" not in page and 'src="http' not in page and "@import" not in page  # works offline
+    notes = re.findall(r'<article class="note" id="([^"]*)"', page)
+    assert notes == [n.id for n in built.notes]
+    assert '<a href="#name-rules">name-rules</a> · names · pep8</p>' in page  # its stable link, and its tags
+    labels = re.findall(r'<div class="label" lang="en">([^<]*)</div>', page)
+    assert labels[:4] == ["front", "back", "cloze 1 · front", "cloze 1 · back"]
+    assert "reverse · back" in labels and "type-in · front" in labels
+    # works offline: the one <link> is the icon, inside the page
+    assert re.findall(r'<link [^>]*href="([^:]*):', page) == ["data"]
+    assert 'src="http' not in page and "@import" not in page
 
 
 def test_a_cloze_side_hides_only_its_own_deletion(mini: Path) -> None:
@@ -109,19 +110,57 @@ def test_problems_are_listed_in_a_box_at_the_top_with_their_count(mini: Path) ->
     )
     page = preview_page(built, problems)
     box = re.search(r'<section class="problems"[^>]*>(.*?)</section>', page, re.DOTALL)
-    assert box is not None and page.index(box.group(0)) < page.index('<div class="note"')
-    assert "<h1>2 problems in the sources</h1>" in box.group(1)
+    assert box is not None and page.index(box.group(0)) < page.index('<article class="note"')
+    assert "<h2>2 problems in the sources</h2>" in box.group(1)
     assert re.findall(r"<li>(.*?)</li>", box.group(1)) == [
         "questions/phase-1.yaml:12:5: error: unknown key &lt;awnser&gt; &amp; more",
         "curriculum.md:40:1: warning: a topic without cards",
     ]
-    assert "<h1>1 problem in the sources</h1>" in preview_page(built, problems[:1])
-    assert ".nightMode .problems {" in page  # readable when the night switch is on
+    assert "<h2>1 problem in the sources</h2>" in preview_page(built, problems[:1])
+    assert f"{DARK} .problems {{" in page and f"{SYSTEM_DARK} .problems {{" in page  # readable in the dark too
 
 
-def test_night_mode_darkens_the_type_in_box_and_the_switch_stays_on_one_line(mini: Path) -> None:
+def test_the_dark_theme_darkens_the_type_in_box_and_the_switch_stays_on_one_line(mini: Path) -> None:
     page = preview_page(deck(mini))
-    assert re.search(r"\.side\.nightMode #typeans \{[^}]*background: #2c2c2e", page)
-    assert re.search(r"header label \{[^}]*white-space: nowrap", page)
+    assert re.search(r"\.side #typeans \{[^}]*background: var\(--field\)", page)
+    assert re.search(rf"{re.escape(DARK)} \{{[^}}]*--field: #2c2c2e", page)
+    assert re.search(r"\.theme \{[^}]*flex: none", page)
     # a card box may be narrower than its longest code line: the line scrolls, the box does not grow
     assert re.search(r"\.side \{[^}]*min-width: 0;[^}]*padding: \S+ [1-9]", page)  # text off the edges
+
+
+def test_the_stylesheet_s_night_mode_applies_under_the_dark_theme_in_its_place(mini: Path) -> None:
+    """Anki's night mode is a class on its page; here the same rules follow the page's dark theme,
+    where they were and with the weight they had, so they win and lose against the same rules."""
+    css = deck(mini).stylesheet
+    page = themed(css)
+    night = [line for line in css.splitlines() if ".nightMode" in line and "{" in line]
+    rules = re.findall(rf"^{re.escape(DARK)} .*{{", page, re.MULTILINE)
+    assert len(rules) == len(night) > 50  # the base rules and Pygments' dark style, one each
+    assert len(re.findall(rf"^{re.escape(SYSTEM_IS_DARK)} {{ {re.escape(SYSTEM_DARK)} ", page, re.MULTILINE)) == len(
+        night
+    )
+    assert "nightMode" not in page and "night_mode" not in page
+    assert f"{DARK} .card {{ color: #e5e5ea; background-color: #1c1c1e; }}" in page
+    assert re.search(rf"{re.escape(DARK)} pre\.highlight \.k {{", page)
+    # `pre.highlight code` (no background) comes first and still outweighs the night `code` rule, as in Anki:
+    # the dark context weighs one class (`:root`, the rest in `:where`), as `.nightMode` does; the browser
+    # test checks the colours
+    assert page.index("pre.highlight code {") < page.index(f"{DARK} code {{")
+    assert DARK.startswith(":root:where(") and SYSTEM_DARK.startswith(":root:where(")
+    media = "a { b: c }\n@media (max-width: 480px) { .nightMode .card, p { font-size: 18px; } }"
+    assert themed(media) == (
+        "a { b: c }\n@media (max-width: 480px) {\np { font-size: 18px; }\n"
+        f"{DARK} .card {{ font-size: 18px; }}\n"
+        f"@media (prefers-color-scheme: dark) {{ {SYSTEM_DARK} .card {{ font-size: 18px; }} }}\n}}\n"
+    )
+
+
+def test_images_are_inside_the_page_when_it_is_one_file(tmp_path: Path) -> None:
+    cards = tmp_path / "cards"
+    shutil.copytree(FIXTURES / "exporters" / "deck", cards)
+    built = prepare(cards, Caches(), now=NOW).plan.deck
+    images = re.findall(r'<img src="([^"]*)" alt="([^"]*)"', preview_page(built))
+    assert [(src[:22], alt) for src, alt in images] == [("data:image/png;base64,", "точка")]
+    moved = preview_page(built, media=lambda name: f"media/{name}")
+    assert re.findall(r'<img src="([^"]*)"', moved) == [f"media/{built.media[0][0]}"]

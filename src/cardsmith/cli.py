@@ -21,7 +21,7 @@ from cardsmith.errors import CardsmithError, OutputError, Problem, ProblemsError
 from cardsmith.exporters import NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
-WRITERS = {"build", "watch", "new", "init"}  # commands whose failure is worth "nothing was written"
+WRITERS = {"build", "watch", "new", "init", "site"}  # commands whose failure is worth "nothing was written"
 
 cards_option = click.option(
     "--cards",
@@ -55,9 +55,23 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+ERROR_FORMAT = "cardsmith.error_format"  # in a command's context: "github" prints problems as annotations
+
+
 def _print_problems(problems: tuple[Problem, ...]) -> None:
+    context = click.get_current_context(silent=True)
+    if context is not None and context.meta.get(ERROR_FORMAT) == "github":
+        from cardsmith.errors import github_annotation
+
+        for problem in problems:  # workflow commands are read from stdout; the log keeps the lines below too
+            click.echo(github_annotation(problem))
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+def _remember_error_format(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[ERROR_FORMAT] = value
+    return value
 
 
 def reports_errors(func: F) -> F:
@@ -78,6 +92,10 @@ def reports_errors(func: F) -> F:
                 click.echo(f"{len(exc.problems)} warning(s) and --strict{ending}", err=True)
             sys.exit(1)
         except CardsmithError as exc:
+            if click.get_current_context().meta.get(ERROR_FORMAT) == "github":
+                from cardsmith.errors import Location, github_annotation
+
+                click.echo(github_annotation(error(Location(""), str(exc))))
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
@@ -258,13 +276,23 @@ released_option = click.option(
 @cards_option
 @released_option
 @strict_option
+@click.option(
+    "--format-errors",
+    "error_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    callback=_remember_error_format,
+    help="github: also print each problem as a GitHub Actions annotation (::error file=…,line=…,col=…::…) on stdout.",
+)
 @reports_errors
-def check(cards_dir: Path, out_dir: Path, strict: bool) -> None:
+def check(cards_dir: Path, out_dir: Path, strict: bool, error_format: str) -> None:
     """Check the deck project and report every problem; write nothing.
 
     \b
     Example:
         cardsmith check --cards cards
+        cardsmith check --strict --format-errors github    # in GitHub Actions: problems on their lines
     """
     from cardsmith.cache import load
     from cardsmith.pipeline import prepare
@@ -285,14 +313,16 @@ def check(cards_dir: Path, out_dir: Path, strict: bool) -> None:
     "--min",
     "minimum",
     type=click.IntRange(min=1),
-    help="Exit 1 if a topic (a leaf of the plan) has fewer cards; without it, topics with none are marked.",
+    help="Exit 1 if a topic (a leaf of the plan) has fewer cards; without it (and without coverage_min in "
+    "deck.yaml), topics with none are marked.",
 )
 @reports_errors
 def coverage(cards_dir: Path, as_json: bool, minimum: int | None) -> None:
     """Show how many cards every curriculum topic has; uncovered topics are marked ✗.
 
     With --min N, topics with fewer than N cards are marked and the exit status is 1 if there
-    are any (for CI). Cards with errors are reported and not counted (exit 1).
+    are any (for CI); `coverage_min: N` in deck.yaml is the same when --min is not given. Cards
+    with errors are reported and not counted (exit 1).
 
     \b
     Example:
@@ -301,20 +331,22 @@ def coverage(cards_dir: Path, as_json: bool, minimum: int | None) -> None:
     """
     from cardsmith.cache import load
     from cardsmith.coverage import coverage as count
-    from cardsmith.coverage import format_tree
+    from cardsmith.coverage import format_tree, hints
     from cardsmith.project import load_project
 
     project = load_project(cards_dir, load(cards_dir).questions, lenient=True)
     _print_problems(project.problems)
+    rule = f"--min {minimum}" if minimum else f"coverage_min: {project.config.coverage_min} in deck.yaml"
+    minimum = minimum or project.config.coverage_min or None  # deck.yaml's coverage_min: the default --min
     rows = count(project.curriculum, project.cards)
     if as_json:
         click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=1))
     else:
-        click.echo(format_tree(rows, minimum or 1))
+        click.echo(format_tree(rows, minimum or 1, hints(project.config, project.curriculum, rows, minimum or 1)))
     _errors_left_out(project.problems, "the count")
     short = [row for row in rows if row.leaf and row.total < (minimum or 1)]
     if minimum is not None and short:
-        click.echo(f"{_plural(len(short), 'topic')} with fewer than {minimum} card(s) (--min {minimum}).", err=True)
+        click.echo(f"{_plural(len(short), 'topic')} with fewer than {minimum} card(s) ({rule}).", err=True)
         sys.exit(1)
 
 
@@ -345,6 +377,34 @@ def status(cards_dir: Path, out_dir: Path) -> None:
         click.echo(f"{'changed':8} note type {key}")
     click.echo(changes.summary())
     _errors_left_out(prepared.problems, "these counts")
+
+
+@cli.command()
+@cards_option
+@click.option("--since", metavar="REF", help="A tag or commit (default: the last tag, else the first commit).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of Markdown.")
+@reports_errors
+def changelog(cards_dir: Path, since: str | None, as_json: bool) -> None:
+    """Release notes: the cards added, changed, renamed and removed since a git ref.
+
+    Compares the working tree with the deck project and lock at REF (read from git: no build
+    there is needed). By default REF is the last tag; when HEAD carries that tag and the deck
+    folder has no uncommitted change, the tag before it (the notes of the version just tagged).
+
+    \b
+    Example:
+        cardsmith changelog --since v1.0 > notes.md
+        cardsmith changelog --json | jq '.cards[] | select(.change == "removed") | .id'
+    """
+    from cardsmith.changelog import ChangelogError, changes, to_json, to_markdown
+
+    try:
+        with TerminalProgress() as progress:
+            log = changes(cards_dir, since, progress=progress)
+    except ChangelogError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(to_json(log) if as_json else to_markdown(log), nl=False)
 
 
 @cli.command()
@@ -385,6 +445,43 @@ def preview(cards_dir: Path, out_file: Path) -> None:
     write_file(out_file, preview_page(deck, errors).encode("utf-8"))
     click.echo(f"wrote {out_file} ({len(deck.notes)} notes)")
     _errors_left_out(problems, "the page (they are listed at its top)")
+
+
+@cli.command()
+@cards_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The folder of the site (only files the site wrote there are ever removed).",
+)
+@reports_errors
+def site(cards_dir: Path, out_dir: Path) -> None:
+    """Write the deck site: a landing page with the downloads, and every card as in Anki.
+
+    The folder is self-contained (publish it as it is, or open index.html from disk). Run
+    `cardsmith build` first: the site offers the packages the build releases.
+
+    \b
+    Example:
+        cardsmith build && cardsmith site --out site
+    """
+    from cardsmith.site import site as write_site
+
+    with TerminalProgress() as progress:
+        result = write_site(cards_dir, out_dir, progress=progress)
+    _print_problems(result.warnings)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path in result.removed:
+        click.echo(f"removed {path} (the site no longer makes it)")
+    removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
+    click.echo(
+        f"{result.notes} notes: {len(result.written)} file(s) written in {out_dir}, "
+        f"{len(result.unchanged)} unchanged{removed}; open {out_dir / 'index.html'}"
+    )
 
 
 @cli.command()
@@ -494,24 +591,52 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("cards"))
-@click.option("--title", help="The deck's title in Anki (default: from the folder name).")
+@click.option("--title", help="The deck's title in Anki (default: from the folder name, or the plan's '# ' title).")
+@click.option(
+    "--curriculum",
+    "plan",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A plan written elsewhere (Markdown), copied as the curriculum; the phase word comes from its headings.",
+)
+@click.option(
+    "--ci",
+    type=click.Choice(["github"]),
+    help="Also write a CI workflow: checks on pull requests, a release and the site on version tags.",
+)
 @reports_errors
-def init(folder: Path, title: str | None) -> None:
+def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> None:
     """Start a new deck project in FOLDER: deck.yaml, a curriculum and example questions.
+
+    At the root of its repository (or the current folder) it also writes what card authors use:
+    VS Code settings and JSON Schemas that check the YAML as it is typed, a pre-commit
+    configuration, a CONTRIBUTING.md and, with --ci github, .github/workflows/decks.yml.
+
+    With --curriculum, the project is made around a plan you already have: it is copied as it is,
+    and init says what it found in it (phases, weeks, topics, sections that are not studied).
 
     \b
     Example:
         cardsmith init go-plan --title "Go for beginners"
+        cardsmith init backend --curriculum ~/Downloads/roadmap.md
+        cardsmith init --ci github
         cardsmith build --cards go-plan --out go-decks
     """
-    from cardsmith.scaffold import init_project
+    from cardsmith.scaffold import init_from_plan, init_project
+    from cardsmith.tooling import write_tooling
 
-    for path in init_project(folder, title):
+    written, notes = init_from_plan(folder, plan, title) if plan else (init_project(folder, title), [])
+    tooling, kept = write_tooling(folder, ci)
+    written, notes = written + tooling, notes + kept
+    for path in written:
         click.echo(f"wrote {path}")
+    for note in notes:
+        click.echo(note)
     where = "" if folder == Path("cards") else f" --cards {folder} --out {folder.parent / (folder.name + '-decks')}"
+    todo = f"write your plan in {folder / 'curriculum.md'} and check" if plan is None else "check"
+    then = "" if plan is None else f", see the plan's topics with `cardsmith coverage --cards {folder}`, write cards"
     click.echo(
-        f"next: write your plan in {folder / 'curriculum.md'} and check the deck id in {folder / 'deck.yaml'} "
-        f"(it cannot change once learners have the deck), then run `cardsmith build{where}`"
+        f"next: {todo} the deck id in {folder / 'deck.yaml'} "
+        f"(it cannot change once learners have the deck){then}, then run `cardsmith build{where}`"
     )
 
 
@@ -573,6 +698,25 @@ def verify(cards_dir: Path, jobs: int | None, timeout: float, strict: bool) -> N
     click.echo(f"{result.verified} verified, {result.failed} failed, {result.skipped} skipped")
     if result.failed or (strict and result.missing):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["questions", "deck"]), default="questions")
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of question files, or of deck.yaml, for editors.
+
+    VS Code's YAML extension and JetBrains IDEs use it to underline mistakes as you type,
+    complete keys and describe them on hover (`cardsmith init` sets VS Code up). Topic paths and
+    duplicate ids are beyond a schema: `cardsmith check` finds those.
+
+    \b
+    Example:
+        cardsmith schema questions > .vscode/cardsmith-questions.schema.json
+        cardsmith schema deck > .vscode/cardsmith-deck.schema.json
+    """
+    from cardsmith.schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cardsmith.model import Card, Curriculum, Kind
+from cardsmith.curriculum import links_note
+from cardsmith.model import Card, Curriculum, DeckConfig, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +33,26 @@ def coverage(curriculum: Curriculum, cards: tuple[Card, ...]) -> tuple[Row, ...]
     return tuple(rows)
 
 
-def format_tree(rows: tuple[Row, ...], minimum: int = 1) -> str:
-    """A readable tree: total per node, leaves with fewer than `minimum` cards marked."""
+def hints(config: DeckConfig, curriculum: Curriculum, rows: tuple[Row, ...], minimum: int = 1) -> list[str]:
+    """How to leave out of the deck what is not studied: `exclude:`, and the link items left out."""
+    found = []
+    if not config.exclude and any(row.leaf and row.total < minimum for row in rows):
+        found.append(
+            "a part of the plan that is not studied (resources, projects, a schedule) can be left out of the deck: "
+            "list its title or label under 'exclude:' in deck.yaml"
+        )
+    if curriculum.links:
+        found.append(links_note(len(curriculum.links)))
+    return found
+
+
+def format_tree(rows: tuple[Row, ...], minimum: int = 1, notes: list[str] | tuple[str, ...] = ()) -> str:
+    """A readable tree: total per node, leaves with fewer than `minimum` cards marked, the notes, the sum."""
     lines = []
     for row in rows:
         mark = "  ✗" if row.leaf and row.total < minimum else ""
         lines.append(f"{row.total:4d}  {'  ' * (len(row.path) - 1)}{row.path[-1]}{mark}")
+    lines += [f"note: {note}" for note in notes]
     leaves = [r for r in rows if r.leaf]
     short = [r for r in leaves if r.total < minimum]
     lines.append(

@@ -52,3 +52,26 @@ class ProblemsError(CardsmithError):
 
 class OutputError(CardsmithError):
     """An output folder or file cannot be written."""
+
+
+# --- Problems as GitHub Actions annotations (`cardsmith check --format-errors github`) ------------
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message as GitHub's runner reads it back (actions/toolkit, `escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value (`escapeProperty`): `:` and `,` separate properties."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """A problem as the workflow command that annotates its line: `::error file=…,line=…,col=…::message`."""
+    where = problem.location
+    fields = [f"file={_escape_property(where.path)}"] if where.path else []
+    if where.line:
+        fields += [f"line={where.line}", f"col={where.col or 1}"]
+    properties = " " + ",".join(fields) if fields else ""
+    return f"::{problem.severity.value}{properties}::{_escape_data(problem.message)}"

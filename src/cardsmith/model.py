@@ -63,7 +63,7 @@ class Kind(enum.Enum):
     PHASE = "phase"  # a `##` section whose title starts with the phase word, or made a deck in deck.yaml
     SECTION = "section"  # any other `##` section (projects, resources): not studied
     WEEK = "week"  # a `###` heading
-    TOPIC = "topic"  # a list item, at any depth
+    TOPIC = "topic"  # a list item at any depth, a `####`… heading, or the bold label of a list (a group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,7 @@ class Curriculum:
     title: str
     nodes: tuple[Node, ...]
     children: tuple[tuple[int, ...], ...] = field(default=(), compare=False)
+    links: tuple[Location, ...] = ()  # list items left out because they are only a link (deck.yaml: link_items)
 
     def __post_init__(self) -> None:
         kids: list[list[int]] = [[] for _ in self.nodes]
@@ -351,10 +352,15 @@ class DeckConfig:
     curriculum: str = "curriculum.md"
     phase_word: str = ""  # "": any of the usual words (curriculum.PHASE_WORDS)
     sections: tuple[str, ...] = ()  # `##` sections that are decks although not phases
+    exclude: tuple[str, ...] = ()  # titles, labels or paths of the curriculum whose subtrees are not in the deck
+    link_items: bool = False  # whether list items that are only a link are topics
     formats: tuple[str, ...] = ("apkg",)
     allow: tuple[str, ...] = ()  # card-quality warnings switched off for the whole deck (lint.py)
+    report_url: str = ""  # "report a mistake" link of every card: a URL template with {id} and {title}
+    coverage_min: int = 0  # the fewest cards every topic should have: `coverage`'s --min when not given (0: none)
     path: str = "deck.yaml"  # as shown in messages
-    where: tuple[tuple[str, Location], ...] = field(default=(), compare=False)  # setting -> where its value is
+    # setting -> where its value is; the items of `exclude` as `exclude[0]`, `exclude[1]`…
+    where: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
 
     def location(self, setting: str) -> Location:
         """Where a setting's value is written (the file when it is not)."""

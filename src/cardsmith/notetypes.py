@@ -9,6 +9,10 @@ golden test pins them). Template text and CSS may change: they update in place.
 from __future__ import annotations
 
 import functools
+import html
+import re
+from dataclasses import replace
+from urllib.parse import quote
 
 from cardsmith.model import CardType, NoteType, Template
 from cardsmith.model import NoteField as Field
@@ -98,6 +102,52 @@ TYPE_IN = NoteType(
 )
 
 NOTETYPES: dict[str, NoteType] = {nt.key: nt for nt in (BASIC, REVERSED, CLOZE, TYPE_IN)}
+
+_PLACEHOLDER = re.compile(r"(\{id\}|\{title\})")
+
+
+def report_href(report_url: str, title: str) -> str:
+    """`deck.yaml`'s `report_url` as the `href` of a template: `{id}` becomes the card's id, `{title}` the deck's.
+
+    Everything is escaped for an HTML attribute; the deck title is percent-encoded as well. The
+    id comes from the note's `Card ID` field (`{{Card ID}}`), whose text is a card id: letters,
+    digits, `-`, `_` and `.`, which need no encoding in a URL. config.py has checked that the
+    template is an http(s) address without other braces, so nothing in it reads as Anki's template
+    syntax.
+    """
+    parts = []
+    for part in _PLACEHOLDER.split(report_url):
+        if part == "{id}":
+            parts.append("{{Card ID}}")
+        elif part == "{title}":
+            parts.append(html.escape(quote(title, safe=""), quote=True))
+        else:
+            parts.append(html.escape(part, quote=True))
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=16)
+def for_deck(report_url: str = "", title: str = "") -> dict[str, NoteType]:
+    """The note types of a deck: NOTETYPES, with the card id at the bottom a "report a mistake" link if it has a `report_url`.
+
+    The link is in the templates, not in a field: changing the address changes the note types
+    (which Anki updates on import when they are newer) and no note. Without a `report_url` these
+    are NOTETYPES themselves, so decks that set none keep their templates byte for byte.
+    """
+    if not report_url:
+        return NOTETYPES
+    link = f'<div class="cs-id"><a href="{report_href(report_url, title)}" style="color: inherit">{{{{Card ID}}}}</a></div>'
+    return {
+        key: replace(
+            notetype,
+            templates=tuple(
+                replace(t, front=t.front.replace(_ID, link), back=t.back.replace(_ID, link)) for t in notetype.templates
+            ),
+        )
+        for key, notetype in NOTETYPES.items()
+    }
+
+
 FOR_CARD_TYPE: dict[CardType, NoteType] = {
     CardType.BASIC: BASIC,
     CardType.REVERSED: REVERSED,

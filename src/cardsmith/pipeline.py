@@ -20,7 +20,7 @@ from cardsmith.lint import lint
 from cardsmith.lock import Lock
 from cardsmith.model import Curriculum, DeckConfig, Kind, Location, Note, Problem, Progress, Project, no_progress
 from cardsmith.notes import make_notes, place_of
-from cardsmith.notetypes import stylesheet
+from cardsmith.notetypes import for_deck, stylesheet
 from cardsmith.plan import Plan, plan, previous_entry, recovered_entries
 from cardsmith.project import load_project, read_lock
 from cardsmith.render import Renderer
@@ -76,7 +76,7 @@ def prepare(
     css = caches.fields(stylesheet)  # Pygments computes its part: remembered, like a rendered field
     if released is not None:
         where = str(lock_path(cards_dir))
-        previous, recovered = recover_lock(previous, notes, project.config.id, released, css, where)
+        previous, recovered = recover_lock(previous, notes, project.config, released, css, where)
     planned = plan(
         project.config,
         notes,
@@ -104,14 +104,15 @@ def with_lint(project: Project) -> Project:
 
 
 def recover_lock(
-    previous: Lock, notes: tuple[Note, ...], deck_id: str, out_dir: Path, css: str, where: str
+    previous: Lock, notes: tuple[Note, ...], config: DeckConfig, out_dir: Path, css: str, where: str
 ) -> tuple[Lock, list[Problem]]:
     """The lock, completed from the released packages where it lacks notes they hold (recover.py)."""
     missing = {note.guid for note in notes if previous_entry(note, previous) is None}
-    if not missing or (previous.deck_id and previous.deck_id != deck_id):
+    if not missing or (previous.deck_id and previous.deck_id != config.id):
         return previous, []
-    found, unreadable = recover.released(recover.packages(out_dir, deck_id), missing)
-    completed, problems = recovered_entries(previous, notes, found, css, where)
+    found, unreadable = recover.released(recover.packages(out_dir, config.id), missing)
+    notetypes = for_deck(config.report_url, config.title)
+    completed, problems = recovered_entries(previous, notes, found, css, where, notetypes)
     for package in unreadable:
         problems.append(warning(Location(package), "cannot read this package to recover the times the lock lacks"))
     return completed, problems

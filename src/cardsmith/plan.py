@@ -19,7 +19,7 @@ from cardsmith import lock
 from cardsmith.errors import Location, Problem, ProblemsError, error, warning
 from cardsmith.model import BuiltDeck, DeckConfig, Note, NoteType, Released
 from cardsmith.notes import content_hash
-from cardsmith.notetypes import NOTETYPES
+from cardsmith.notetypes import NOTETYPES, for_deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +231,20 @@ def notetype_hashes(notetype: NoteType, css: str) -> tuple[str, str]:
 
 
 def date_notetypes(
-    previous: lock.Lock, now: int, css: str, lock_path: str, allow_schema_change: bool
+    previous: lock.Lock,
+    now: int,
+    css: str,
+    lock_path: str,
+    allow_schema_change: bool,
+    notetypes: Mapping[str, NoteType] = NOTETYPES,
 ) -> tuple[dict[str, lock.Entry], list[str]]:
-    """Give each note type its time; refuse a change of fields or templates unless allowed."""
+    """Give each note type its time; refuse a change of fields or templates unless allowed.
+
+    `notetypes` are the deck's (notetypes.for_deck: its `report_url` is in their templates).
+    """
     entries: dict[str, lock.Entry] = {}
     changed = []
-    for key, notetype in sorted(NOTETYPES.items()):
+    for key, notetype in sorted(notetypes.items()):
         schema, content = notetype_hashes(notetype, css)
         old = previous.notetypes.get(key)
         if old is not None and old.content != content:
@@ -282,7 +290,8 @@ def plan(
     dating.claimed |= left_out & set(previous.cards)
     dating.warnings += moved_warnings(dating.moved, dating.notes, previous, headings or {})
     removed, gone = removed_cards(previous, dating, lock_path)
-    notetype_entries, changed_types = date_notetypes(previous, now, css, lock_path, allow_schema_change)
+    notetypes = for_deck(config.report_url, config.title)
+    notetype_entries, changed_types = date_notetypes(previous, now, css, lock_path, allow_schema_change, notetypes)
     changes = Changes(
         tuple(dating.new),
         tuple(dating.changed),
@@ -294,7 +303,7 @@ def plan(
     deck = BuiltDeck(
         config,
         tuple(dating.notes),
-        tuple(NOTETYPES[key] for key in sorted(NOTETYPES)),
+        tuple(notetypes[key] for key in sorted(notetypes)),
         {key: entry.mod for key, entry in notetype_entries.items()},
         css,
         media,
@@ -304,7 +313,12 @@ def plan(
 
 
 def recovered_entries(
-    previous: lock.Lock, notes: tuple[Note, ...], released: Released, css: str, where: str
+    previous: lock.Lock,
+    notes: tuple[Note, ...],
+    released: Released,
+    css: str,
+    where: str,
+    types: Mapping[str, NoteType] = NOTETYPES,
 ) -> tuple[lock.Lock, list[Problem]]:
     """The lock with an entry for each note and note type it lacks that a released package holds (recover.py).
 
@@ -328,7 +342,7 @@ def recovered_entries(
     if not taken:
         return previous, []
     notetypes = dict(previous.notetypes)
-    for key, notetype in NOTETYPES.items():
+    for key, notetype in types.items():  # the deck's (notetypes.for_deck)
         was = released.notetypes.get(notetype.id)
         if key in notetypes or was is None or not lock.valid_time(was.mod):
             continue

@@ -9,7 +9,6 @@ the cache, keyed by its name and bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -82,9 +81,9 @@ def read_curriculum(path: Path, cfg: DeckConfig, parsed: Memo, read: Read) -> tu
     """The curriculum, from the cache when its bytes and the settings that shape it are unchanged."""
 
     def parse(source: sources.Text) -> tuple[Curriculum, list[Problem]]:
-        return curriculum.parse_curriculum(source.text, source.path, cfg.phase_word, cfg.sections)
+        return curriculum.parse_for(source.text, source.path, cfg)
 
-    settings = json.dumps(["curriculum", cfg.phase_word, list(cfg.sections)], ensure_ascii=False)
+    settings = curriculum.settings_of(cfg)
     return _parse_cached(path, settings, parsed, read, parse, curriculum.encode, curriculum.decode)
 
 

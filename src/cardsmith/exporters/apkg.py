@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 
 from cardsmith.exporters.base import Convert, Output, deck_tree, deterministic_zip, media_of
 from cardsmith.exporters.text import markdown
-from cardsmith.model import BuiltDeck, Note, NoteType
+from cardsmith.model import BuiltDeck, DeckConfig, Note, NoteType
 
 # Anki treats a file of this name as a whole-collection backup and offers to replace the
 # learner's collection with it, so the all-phases package never takes it.
@@ -46,16 +48,52 @@ def model_json(notetype: NoteType, css: str, mod: int) -> dict[str, Any]:
     return data
 
 
-def description_html(description: str) -> str:
-    """`deck.yaml`'s description as the HTML of the deck's overview screen.
+# The line under the description that says which version a learner has, by the deck's language.
+VERSION_LINES = {
+    "en": ("Version {version}, last changed {date}", "Last changed {date}"),
+    "ru": ("Версия {version}, последнее изменение {date}", "Последнее изменение {date}"),
+}
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def newest_change(notes: tuple[Note, ...]) -> str:
+    """The date (UTC, YYYY-MM-DD) of the newest change among the notes: the largest `mod`, from the lock."""
+    return time.strftime("%Y-%m-%d", time.gmtime(max(note.mod for note in notes))) if notes else ""
+
+
+def version_line(config: DeckConfig, notes: tuple[Note, ...]) -> str:
+    """`Version 1.2.0, last changed 2025-03-01` (in the deck's language when cardsmith knows it, else English).
+
+    The date is that of the newest change among `notes` (the package's), so it is the same on
+    every rebuild and an edit in one phase leaves the other phases' packages as they were.
+    """
+    date = newest_change(notes)
+    if not date:
+        return ""
+    with_version, without = VERSION_LINES.get(config.language.split("-")[0].lower(), VERSION_LINES["en"])
+    return with_version.format(version=config.version, date=date) if config.version else without.format(date=date)
+
+
+def top_description(config: DeckConfig, notes: tuple[Note, ...]) -> str:
+    """The HTML of the top deck's description in a package holding `notes`: the description, then the version line."""
+    return description_html(config.description, version_line(config, notes))
+
+
+def description_html(description: str, footer: str = "") -> str:
+    """`deck.yaml`'s description as the HTML of the deck's overview screen, with `footer` (text) as a last paragraph.
 
     Anki puts a deck's description into that screen as HTML (aqt/overview.py, `_desc`), so it is
     rendered here as Markdown with raw HTML off, like card text: `<script>` shows as text. An image
     shows its alt text instead, as the screen would load a web address and a package carries no
     file for it. One paragraph comes without its `<p>`, as Anki's own editor writes a description.
+    The footer is parsed on its own (an unclosed code block in the description cannot swallow
+    it), with every ASCII punctuation mark written as a character reference (a backslash would make
+    `\\(` start math), so that it shows exactly as written.
     """
     md = markdown()  # configured like the card renderer, minus Pygments
     tokens = md.parse(description.strip())
+    if footer.strip():
+        tokens += md.parse(_MARKDOWN_PUNCTUATION.sub(lambda mark: f"&#{ord(mark.group())};", footer.strip()))
     for token in tokens:
         for child in token.children or ():
             if child.type == "image":  # its alt text, as text
@@ -152,7 +190,7 @@ def write_collection(path: Path, deck: BuiltDeck, notes: tuple[Note, ...]) -> No
         (decks_json,) = cursor.execute("SELECT decks FROM col").fetchone()
         all_decks = json.loads(decks_json)
         for d in decks:
-            description = description_html(deck.config.description) if len(d.parts) == 1 else ""
+            description = top_description(deck.config, notes) if len(d.parts) == 1 else ""
             all_decks[str(deck_id(d.name))] = genanki.Deck(deck_id(d.name), d.name, description).to_json()
         notetypes = [deck.notetype(k) for k in keys]
         models = {str(nt.id): model_json(nt, deck.stylesheet, deck.notetype_mods[nt.key]) for nt in notetypes}

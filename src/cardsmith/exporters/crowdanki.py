@@ -20,7 +20,7 @@ import re
 import uuid
 from typing import Any
 
-from cardsmith.exporters.apkg import description_html
+from cardsmith.exporters.apkg import top_description
 from cardsmith.exporters.base import Convert, Output, deck_tree, media_of
 from cardsmith.model import BuiltDeck, Note, NoteType
 
@@ -117,6 +117,8 @@ def _note(note: Note, notetype: NoteType) -> dict[str, Any]:
 def deck_json(deck: BuiltDeck, notes: tuple[Note, ...] | None = None) -> dict[str, Any]:
     """The root deck with its children (phases, then weeks) and the notes in curriculum order."""
     config_uuid = stable_uuid("deckconfig", deck.config.id)
+    notes = deck.notes if notes is None else notes
+    description = top_description(deck.config, notes)
 
     def new_deck(parts: tuple[str, ...]) -> dict[str, Any]:
         return {
@@ -124,14 +126,13 @@ def deck_json(deck: BuiltDeck, notes: tuple[Note, ...] | None = None) -> dict[st
             "children": [],
             "crowdanki_uuid": stable_uuid("deck", deck.config.id, *parts),
             "deck_config_uuid": config_uuid,
-            "desc": description_html(deck.config.description) if len(parts) == 1 else "",  # as in the .apkg
+            "desc": description if len(parts) == 1 else "",  # as in the .apkg
             "dyn": 0,
             "media_files": [],
             "name": parts[-1],
             "notes": [],
         }
 
-    notes = deck.notes if notes is None else notes
     title = notes[0].deck.parts[0] if notes else deck.config.title
     root = new_deck((title,))
     decks: dict[tuple[str, ...], dict[str, Any]] = {(title,): root}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -12,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from packaging.requirements import Requirement
 
-from cardsmith import __version__
+from cardsmith import __version__, tooling
 from cardsmith.cli import cli
 from cardsmith.errors import Location, Problem, Severity, github_annotation
 from conftest import ROOT
@@ -170,6 +172,130 @@ def test_init_writes_a_contributing_guide_for_the_new_deck(here: Path) -> None:
     assert "cardsmith build --cards go-plan --out go-plan-decks      # rebuild the packages" in guide
     assert f"pip install {INSTALL}\n" in guide
     assert "3. The pull request runs the checks of `.github/workflows/decks.yml`. A mistake" in guide
+
+
+NOT_ON_PYPI = (
+    "note: cardsmith is not on PyPI: in the CARDSMITH line of .github/workflows/decks.yml and the `pip install` "
+    f"of CONTRIBUTING.md, replace `cardsmith=={__version__}` with where your group gets it, e.g. "
+    f"`cardsmith@git+https://github.com/OWNER/cardsmith@v{__version__}` (no spaces: the line is split at them)\n"
+)
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+class Installed:
+    """A cardsmith distribution whose PEP 610 `direct_url.json` is `direct_url`."""
+
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+REAL_DISTRIBUTION = tooling.metadata.distribution
+
+
+def installed_from(monkeypatch: pytest.MonkeyPatch, direct_url: str | None) -> None:
+    def distribution(name: str) -> Any:
+        return Installed(direct_url) if name == "cardsmith" else REAL_DISTRIBUTION(name)
+
+    monkeypatch.setattr(tooling.metadata, "distribution", distribution)
+
+
+def test_installed_from_pypi_or_a_folder_init_pins_the_version_and_says_cardsmith_is_not_on_pypi(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for direct_url in (
+        None,  # from an index or a wheel file
+        '{"dir_info": {"editable": true}, "url": "file:///home/me/cardsmith"}',
+        json.dumps({"url": "file:///home/me/cardsmith", "vcs_info": {"vcs": "git", "commit_id": COMMIT}}),  # a clone
+    ):
+        installed_from(monkeypatch, direct_url)
+        assert tooling.install_line() == INSTALL
+    result = CliRunner().invoke(cli, ["init", "--ci", "github"])
+    assert (result.exit_code, result.stderr) == (0, NOT_ON_PYPI)
+    workflow = (here / ".github" / "workflows" / "decks.yml").read_text(encoding="utf-8")
+    assert "  # unless `init` found the git repository it was installed from, replace `cardsmith==…` with where\n" in (
+        workflow
+    )
+    assert "  # your group gets it, e.g. `cardsmith@git+https://github.com/OWNER/cardsmith@v0.2.0` (no spaces:\n" in (
+        workflow
+    )
+    guide = (here / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert (
+        "cardsmith is not on PyPI: the command below must name where the group gets it, such as\n"
+        f"`cardsmith@git+https://github.com/OWNER/cardsmith@v{__version__}`, not `cardsmith=={__version__}`.\n"
+    ) in guide
+    # Without a workflow there is nothing that fails on its first run: no note (the guide says it).
+    assert CliRunner().invoke(cli, ["init", "other"]).stderr == ""
+
+
+def test_installed_from_a_git_repository_init_installs_that_commit_and_notes_nothing(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed_from(
+        monkeypatch,
+        json.dumps(
+            {
+                "url": "https://github.com/group/cardsmith.git",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "v0.2.0"},
+            }
+        ),
+    )
+    spec = f"cardsmith@git+https://github.com/group/cardsmith.git@{COMMIT}"
+    installed = INSTALL.replace(f"cardsmith=={__version__}", spec)
+    assert tooling.install_line() == installed
+    result = CliRunner().invoke(cli, ["init", "--ci", "github"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = yaml.safe_load((here / ".github" / "workflows" / "decks.yml").read_text(encoding="utf-8"))
+    assert data["env"] == {"CARDSMITH": installed}
+    assert f"pip install {installed}\n" in (here / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    # `pip install $CARDSMITH` splits the line at spaces: each word is one requirement pip reads.
+    requirement = Requirement(installed.split()[0])  # packaging: pytest's own dependency
+    assert (requirement.name, requirement.url) == ("cardsmith", f"git+https://github.com/group/cardsmith.git@{COMMIT}")
+    assert validate_workflow(here / ".github" / "workflows" / "decks.yml").returncode == 0
+    installed_from(
+        monkeypatch,
+        json.dumps(
+            {
+                "url": "https://example.org/mono.git",
+                "subdirectory": "tools/cardsmith",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT},
+            }
+        ),
+    )
+    assert tooling.vcs_source() == f"cardsmith@git+https://example.org/mono.git@{COMMIT}#subdirectory=tools/cardsmith"
+
+
+def test_the_workflow_says_how_to_let_version_tags_deploy_the_pages(here: Path) -> None:
+    init("--ci", "github")
+    workflow = (here / ".github" / "workflows" / "decks.yml").read_text(encoding="utf-8")
+    assert (
+        '# environment protection rules"), in Settings → Environments → github-pages → "Deployment branches\n'
+        '# and tags" → "Add deployment branch or tag rule": Ref type "Tag", name pattern `v*`.\n'
+    ) in workflow
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        'so in Settings → Environments → github-pages → "Deployment branches and tags" → "Add deployment branch or '
+        'tag rule", add Ref type "Tag" with the pattern `v*`.'
+    ) in readme
+    assert "`cardsmith@git+https://github.com/OWNER/cardsmith@v0.2.0` (without spaces" in readme
+
+
+def test_the_release_steps_bump_the_version_build_commit_then_tag(here: Path) -> None:
+    init("go-plan", "--ci", "github")
+    guide = " ".join((here / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert (
+        "To release them, a maintainer bumps `version:` in `go-plan/deck.yaml` (learners see it in Anki), runs "
+        "`cardsmith build --cards go-plan --out go-plan-decks`, commits the deck.yaml, packages and lock and pushes, "
+        "and then tags that commit (`git tag v1.2.0 && git push origin v1.2.0`)"
+    ) in guide
+    ours = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert (
+        "To release a version, a maintainer bumps `version:` in `cards/deck.yaml` (learners see it in Anki), runs "
+        "`.venv/bin/cardsmith build`, commits `cards/deck.yaml`, `decks/` and the lock and pushes, then tags that "
+        "commit (`git tag v1.1.0 && git push origin v1.1.0`)"
+    ) in ours
 
 
 def test_this_repository_has_a_contributing_guide_for_card_authors() -> None:

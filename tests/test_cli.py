@@ -249,6 +249,60 @@ def test_new_appends_to_a_question_file_and_check_then_asks_for_the_text(mini: P
     assert err.splitlines()[:2] == [f"{target}:31:8: error: 'q' is empty", f"{target}:32:8: error: 'a' is empty"]
 
 
+def test_new_appends_to_the_cards_file_of_a_fresh_init_as_its_comment_says(tmp_path: Path) -> None:
+    plan = tmp_path / "PLAN.md"
+    plan.write_text("# Go\n\n## Phase 1: Basics\n\n### Week 1: Start\n- **Syntax**\n  - Variables\n", encoding="utf-8")
+    folder = tmp_path / "deck"
+    assert run("init", str(folder), "--curriculum", str(plan))[0] == 0
+    target = folder / "questions" / "cards.yaml"
+    assert target.read_text(encoding="utf-8").splitlines()[-1] == "cards: []"
+    assert run("check", "--cards", str(folder)) == (0, "ok: 0 cards in 1 file.\n", "")
+    args = ("new", "Variables", "--cards", str(folder), "--append", str(target))
+    assert run(*args, "--id", "v1") == (0, f"added 'v1' to {target}\n", "")
+    assert run(*args, "--id", "v2")[:2] == (0, f"added 'v2' to {target}\n")
+    assert target.read_text(encoding="utf-8").splitlines()[3:] == [
+        "cards:",
+        "  - id: v1",
+        "    topic: Phase 1 / Week 1 / Syntax / Variables",
+        "    q: ''",
+        "    a: ''",
+        "  - id: v2",
+        "    topic: Phase 1 / Week 1 / Syntax / Variables",
+        "    q: ''",
+        "    a: ''",
+    ]
+    code, _, err = run("check", "--cards", str(folder))
+    assert code == 1 and err.splitlines()[0] == f"{target}:7:8: error: 'q' is empty"  # valid YAML: the card is read
+
+
+def test_new_never_appends_where_the_file_would_not_read_back(tmp_path: Path, mini: Path) -> None:
+    target = mini / "questions" / "extra.yaml"
+    for text, where in [
+        ("cards: [{id: x, q: a, a: b}]\n", "1:1"),  # a flow list with cards: block items cannot follow
+        ("topic: Фаза 1\ncards:\n  - id: x\n    q: a\n    a: b\ntags: [t]\n", "2:1"),  # not the last key
+    ]:
+        target.write_text(text, encoding="utf-8")
+        assert run("new", "Переменные", "--cards", str(mini), "--append", str(target), "--id", "v1") == (
+            1,
+            "",
+            f"{target}:{where}: error: cannot add a card to this file: --append needs 'cards:' as its last key, "
+            "followed by nothing, [] or a list of '- ' lines\n1 error(s); nothing was written.\n",
+        )
+        assert target.read_text(encoding="utf-8") == text
+
+
+def test_watch_of_a_missing_deck_folder_exits_with_the_error_of_check(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    message = f"{missing}: error: no such deck folder; pass --cards DIR, or start one with `cardsmith init`"
+    assert run("check", "--cards", str(missing))[2].splitlines()[0] == message
+    assert run("watch", "--cards", str(missing), "--out", str(tmp_path / "decks")) == (
+        1,
+        "",
+        f"{message}\n1 error(s); nothing was written.\n",
+    )
+    assert not (tmp_path / "decks").exists()
+
+
 def test_strict_turns_warnings_into_a_failure_that_writes_nothing(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "decks"
     run("build", "--cards", str(mini), "--out", str(out))

@@ -150,6 +150,31 @@ def test_an_out_that_is_a_file_or_the_decks_folder_is_refused(tmp_path: Path) ->
     assert tree(tmp_path / "decks") == before
 
 
+def test_an_out_that_is_the_deck_folder_holds_it_is_in_it_or_is_empty_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = tree(tmp_path)
+    own = "; pass a folder of the site's own, such as --out site\n"
+    for out, refusal in (
+        ("cards", "cards is the deck folder"),
+        (str(cards), f"{cards} is the deck folder"),
+        ("cards/", "cards is the deck folder"),
+        ("cards/../cards", "cards/../cards is the deck folder"),
+        ("", "--out is empty"),
+        (".", ". holds the deck folder cards"),
+        (str(tmp_path), f"{tmp_path} holds the deck folder cards"),
+        ("cards/site", "cards/site is inside the deck folder cards"),
+        ("cards/questions", "cards/questions is inside the deck folder cards"),
+    ):
+        assert run("site", "--cards", "cards", "--out", out) == (1, "", f"error: {refusal}{own}"), out
+    assert tree(tmp_path) == before
+    code, _, err = run("site", "--out", "site")  # `--cards cards` by default: next to it is fine
+    assert (code, err) == (0, "")
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
 def test_without_git_the_release_notes_say_why(tmp_path: Path) -> None:
     cards = project(tmp_path)
     site(cards, tmp_path / "site")
@@ -447,6 +472,34 @@ def test_a_phase_filter_shows_only_that_phase(page: Any, served: tuple[str, Path
             "return [...document.querySelectorAll('.note')].filter(n => !n.hidden).map(n => n.dataset.phase)"
         )
     ) == {"1"}
+
+
+def test_the_week_list_offers_the_chosen_phase_s_weeks_and_a_week_picks_its_phase(
+    page: Any, served: tuple[str, Path]
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    page.get(served[0] + "cards.html")
+    weeks = Select(page.find_element("id", "_week"))
+    offered = "return [...document.querySelectorAll('#_week optgroup')].filter(g => !g.disabled).length"
+    groups = page.execute_script(offered)
+    assert groups >= 2  # every phase's weeks while no phase is chosen
+    Select(page.find_element("id", "_phase")).select_by_value("2")
+    assert page.execute_script(offered) == 1
+    assert page.execute_script(
+        "return [...document.querySelectorAll('#_week optgroup')].filter(g => !g.disabled)"
+        ".every(g => [...g.querySelectorAll('option')].every(o => o.value.startsWith('2.')))"
+    )
+    Select(page.find_element("id", "_phase")).select_by_value("")
+    first_week = page.execute_script("return document.querySelector('#_week option[value^=\"1.\"]').value")
+    weeks.select_by_value(first_week)  # a week of phase 1: the phase follows
+    assert Select(page.find_element("id", "_phase")).first_selected_option.get_attribute("value") == "1"
+    assert weeks.first_selected_option.get_attribute("value") == first_week
+    assert set(
+        page.execute_script(
+            "return [...document.querySelectorAll('.note')].filter(n => !n.hidden).map(n => n.dataset.week)"
+        )
+    ) == {first_week}
 
 
 def test_opening_a_card_s_anchor_scrolls_it_into_view(page: Any, served: tuple[str, Path]) -> None:

@@ -452,13 +452,13 @@ def preview(cards_dir: Path, out_file: Path) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("site"),
+    type=click.Path(),  # text, so that an empty --out is refused rather than read as the current folder
+    default="site",
     show_default=True,
-    help="The folder of the site (only files the site wrote there are ever removed).",
+    help="The folder of the site, its own (only files the site wrote there are ever removed).",
 )
 @reports_errors
-def site(cards_dir: Path, out_dir: Path) -> None:
+def site(cards_dir: Path, out_dir: str) -> None:
     """Write the deck site: a landing page with the downloads, and every card as in Anki.
 
     The folder is self-contained (publish it as it is, or open index.html from disk). Run
@@ -480,7 +480,7 @@ def site(cards_dir: Path, out_dir: Path) -> None:
     removed = f", {len(result.removed)} obsolete removed" if result.removed else ""
     click.echo(
         f"{result.notes} notes: {len(result.written)} file(s) written in {out_dir}, "
-        f"{len(result.unchanged)} unchanged{removed}; open {out_dir / 'index.html'}"
+        f"{len(result.unchanged)} unchanged{removed}; open {Path(out_dir) / 'index.html'}"
     )
 
 
@@ -488,6 +488,7 @@ def site(cards_dir: Path, out_dir: Path) -> None:
 @cards_option
 @out_option
 @formats_option
+@reports_errors
 def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     """Rebuild the decks every time a file of the deck project changes; stop with Ctrl-C.
 
@@ -499,7 +500,10 @@ def watch(cards_dir: Path, out_dir: Path, formats: tuple[str, ...]) -> None:
     """
     from cardsmith.build import build as run_build
     from cardsmith.layout import lock_path
+    from cardsmith.project import require_deck_folder
     from cardsmith.watch import watch as run_watch
+
+    require_deck_folder(cards_dir)  # a folder made later is not watched for: say so now, like `check`
 
     def once() -> str:
         result = run_build(cards_dir, out_dir, formats or None)
@@ -554,7 +558,7 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     from cardsmith.cache import load
     from cardsmith.files import append_text
     from cardsmith.project import load_project
-    from cardsmith.skeleton import find_topics, near_topics, skeleton, topic_path
+    from cardsmith.skeleton import appended, find_topics, near_topics, skeleton, topic_path
 
     project = load_project(cards_dir, load(cards_dir).questions, lenient=True)  # other cards' errors don't matter
     taken = [written for written in project.ids if written.name == card_id]
@@ -582,7 +586,9 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     if append_to is None:
         click.echo(text, nl=False)
     else:
-        append_text(append_to, text, empty="cards:\n")
+        append_text(
+            append_to, text, empty="cards:\n", combine=lambda old, entry: appended(str(append_to), old, entry, card_id)
+        )
         click.echo(f"added '{card_id}' to {append_to}")
     errors = sum(1 for p in project.problems if p.severity.value == "error")
     if errors:
@@ -622,7 +628,7 @@ def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> 
         cardsmith build --cards go-plan --out go-decks
     """
     from cardsmith.scaffold import init_from_plan, init_project
-    from cardsmith.tooling import write_tooling
+    from cardsmith.tooling import install_warning, write_tooling
 
     written, notes = init_from_plan(folder, plan, title) if plan else (init_project(folder, title), [])
     tooling, kept = write_tooling(folder, ci)
@@ -631,6 +637,8 @@ def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> 
         click.echo(f"wrote {path}")
     for note in notes:
         click.echo(note)
+    if warning := install_warning(tooling):
+        click.echo(f"note: {warning}", err=True)
     where = "" if folder == Path("cards") else f" --cards {folder} --out {folder.parent / (folder.name + '-decks')}"
     todo = f"write your plan in {folder / 'curriculum.md'} and check" if plan is None else "check"
     then = "" if plan is None else f", see the plan's topics with `cardsmith coverage --cards {folder}`, write cards"

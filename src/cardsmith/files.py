@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -182,11 +182,17 @@ def remove(paths: Sequence[Path]) -> None:
         staging.commit(remove=paths)
 
 
-def append_text(path: Path, entry: str, empty: str = "") -> None:
-    """Add text at the end of a file (on a line of its own), creating the file with `empty` first."""
+def append_text(path: Path, entry: str, empty: str = "", combine: Callable[[str, str], str] | None = None) -> None:
+    """Add text at the end of a file (on a line of its own), creating the file with `empty` first.
+
+    `combine(old, entry)`, when given, makes the new text instead (and may raise: nothing is written).
+    """
     try:
         old = path.read_text(encoding="utf-8") if path.exists() else empty
     except (OSError, UnicodeDecodeError) as exc:
         raise OutputError(f"cannot add to {path}: {exc}") from None
+    if combine is not None:
+        write_file(path, combine(old, entry).encode("utf-8"))
+        return
     joined = old if old.endswith("\n") or not old else old + "\n"
     write_file(path, (joined + entry).encode("utf-8"))

@@ -152,9 +152,12 @@ empty=document.getElementById('_empty'),notes=[].slice.call(document.querySelect
 decks=[].slice.call(document.querySelectorAll('section.deck'));
 function norm(s){return s.toLocaleLowerCase().replace(/ё/g,'е');}
 var texts=notes.map(function(n){return norm(n.textContent+' '+n.id+' '+(n.dataset.tags||''));});
-function apply(){
+function apply(e){
   var words=norm(q.value).split(/\\s+/).filter(Boolean),shown=0;
+  if(e&&e.target===wk&&wk.value)ph.value=wk.value.split('.')[0];
   if(wk.value&&ph.value&&wk.value.split('.')[0]!==ph.value)wk.value='';
+  [].forEach.call(wk.querySelectorAll('optgroup'),function(g){
+    var o=g.querySelector('option');g.hidden=g.disabled=!!(ph.value&&o&&o.value.split('.')[0]!==ph.value);});
   notes.forEach(function(n,i){
     var ok=(!ph.value||n.dataset.phase===ph.value)&&(!wk.value||n.dataset.week===wk.value)
       &&(!tg.value||(' '+n.dataset.tags+' ').indexOf(' '+tg.value+' ')>=0)

@@ -103,7 +103,8 @@ def read_config(cards_dir: Path, read: Read) -> tuple[DeckConfig | None, list[Pr
     return config.parse_config(source, NAMES)
 
 
-def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckConfig, Curriculum, list[Problem]]:
+def require_deck_folder(cards_dir: Path) -> None:
+    """Refuse a deck folder that does not exist, with a located error that says what to pass."""
     if not cards_dir.is_dir():
         here = Path(config.FILENAME).is_file() and cards_dir == Path("cards")
         hint = (
@@ -112,6 +113,10 @@ def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckCon
             else "pass --cards DIR, or start one with `cardsmith init`"
         )
         raise ProblemsError((error(Location(str(cards_dir)), f"no such deck folder; {hint}"),))
+
+
+def _config_and_plan(cards_dir: Path, parsed: Memo, read: Read) -> tuple[DeckConfig, Curriculum, list[Problem]]:
+    require_deck_folder(cards_dir)
     cfg, problems = read_config(cards_dir, read)
     if cfg is None:
         raise ProblemsError(sort_problems(problems))

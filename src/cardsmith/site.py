@@ -446,8 +446,19 @@ def _check_lock(cards_dir: Path, lock_text: str, summary: str) -> None:
     )
 
 
-def _check_folder(out_dir: Path) -> None:
+def _check_folder(cards_dir: Path, out_dir: Path) -> None:
     files.check_out_dir(out_dir)
+    out, cards = out_dir.resolve(), cards_dir.resolve()
+    if out == cards:
+        where = "is the deck folder"
+    elif out in cards.parents:
+        where = f"holds the deck folder {cards_dir}"
+    elif cards in out.parents:
+        where = f"is inside the deck folder {cards_dir}"
+    else:
+        where = ""
+    if where:
+        raise OutputError(f"{out_dir} {where}; pass a folder of the site's own, such as --out site")
     try:
         listed = (out_dir / MANIFEST).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -456,11 +467,18 @@ def _check_folder(out_dir: Path) -> None:
         raise OutputError(f"{out_dir} holds the decks of `cardsmith build` ({MANIFEST}); pass another --out")
 
 
-def site(cards_dir: Path, out_dir: Path, *, progress: Progress = no_progress) -> SiteResult:
-    """Write the deck site into `out_dir`: only the files that differ, and remove what it no longer makes."""
+def site(cards_dir: Path, out_dir: Path | str, *, progress: Progress = no_progress) -> SiteResult:
+    """Write the deck site into `out_dir`: only the files that differ, and remove what it no longer makes.
+
+    The folder is the site's own: not the deck folder, nor a folder that holds it or is in it, nor the
+    build's; an empty `out_dir` (which would be the current folder) is refused too.
+    """
     from cardsmith.pipeline import prepare
 
-    _check_folder(out_dir)
+    if str(out_dir) == "":
+        raise OutputError("--out is empty; pass a folder of the site's own, such as --out site")
+    out_dir = Path(out_dir)
+    _check_folder(cards_dir, out_dir)
     caches = cache.load(cards_dir)  # read only: the site writes nothing outside its folder
     prepared = prepare(cards_dir, caches, allow_schema_change=True, allow_id_change=True, progress=progress)
     _check_lock(cards_dir, prepared.plan.lock_text, prepared.plan.changes.summary())

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
+from cardsmith import sources
 from cardsmith.assemble import SEPARATOR, loose_match, resolve_topic
 from cardsmith.curriculum import aliases
-from cardsmith.model import Curriculum, Kind
+from cardsmith.errors import ProblemsError, error
+from cardsmith.model import Curriculum, Kind, Location
 from cardsmith.notes import short_name
 from cardsmith.suggest import closest
 
@@ -69,3 +73,49 @@ def skeleton(curriculum: Curriculum, index: int, card_type: str, card_id: str) -
     entry.update(FIELDS[card_type])
     text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=1_000_000)
     return "".join("  " + line for line in text.splitlines(keepends=True))
+
+
+EMPTY_FLOW = re.compile(r"^cards:[ \t]*\[[ \t]*\]", re.MULTILINE)  # `cards: []`, as `init` writes it
+
+
+def appended(path: str, old: str, entry: str, card_id: str) -> str:
+    """A question file's text with a card entry added at its end, checked by reading it back.
+
+    An empty `cards: []` becomes `cards:` (block items cannot follow a flow list). Raises a located
+    ProblemsError when the result would not be valid YAML with the card last in its `cards:` list.
+    """
+    text = EMPTY_FLOW.sub("cards:", old, count=1)
+    text = (text if text.endswith("\n") or not text else text + "\n") + entry
+    root, problems = sources.compose(sources.Text(path, old))
+    if root is None and problems:  # invalid YAML already: its own located error
+        raise ProblemsError(tuple(problems))
+    node, _ = sources.compose(sources.Text(path, text))
+    cards = _cards_node(node)
+    last = cards.value[-1] if isinstance(cards, yaml.SequenceNode) and cards.value else None
+    if isinstance(last, yaml.MappingNode) and any(
+        k.value == "id" and getattr(v, "value", None) == card_id for k, v in last.value
+    ):
+        return text
+    key = _cards_key(root)
+    where = sources.loc(path, key) if key is not None else Location(path, 1, 1)
+    raise ProblemsError(
+        (
+            error(
+                where,
+                "cannot add a card to this file: --append needs 'cards:' as its last key, followed by "
+                "nothing, [] or a list of '- ' lines",
+            ),
+        )
+    )
+
+
+def _cards_key(root: yaml.Node | None) -> yaml.Node | None:
+    if isinstance(root, yaml.MappingNode):
+        return next((k for k, _ in root.value if isinstance(k, yaml.ScalarNode) and k.value == "cards"), None)
+    return None
+
+
+def _cards_node(root: yaml.Node | None) -> yaml.Node | None:
+    if isinstance(root, yaml.MappingNode):
+        return next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "cards"), None)
+    return None

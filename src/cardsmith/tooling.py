@@ -56,9 +56,39 @@ def layout(folder: Path) -> Layout:
     return Layout(root, cards, out)
 
 
+# cardsmith is not on PyPI: where a group gets it is the repository it was installed from, if known.
+NOT_ON_PYPI = (
+    "cardsmith is not on PyPI: in the CARDSMITH line of .github/workflows/decks.yml and the `pip install` "
+    "of CONTRIBUTING.md, replace `cardsmith=={version}` with where your group gets it, e.g. "
+    "`cardsmith@git+https://github.com/OWNER/cardsmith@v{version}` (no spaces: the line is split at them)"
+)
+
+
+def vcs_source() -> str | None:
+    """`cardsmith@git+URL@COMMIT` when this cardsmith was installed from a VCS URL (PEP 610), else None.
+
+    Written without spaces, a valid PEP 508 requirement: `pip install $CARDSMITH` splits it at them.
+    """
+    try:
+        text = metadata.distribution("cardsmith").read_text("direct_url.json")
+        direct = json.loads(text or "null")
+        vcs, url, commit = direct["vcs_info"]["vcs"], direct["url"], direct["vcs_info"]["commit_id"]
+    except (metadata.PackageNotFoundError, ValueError, TypeError, KeyError):
+        return None
+    if not all(
+        isinstance(value, str) and value and not any(c.isspace() for c in value) for value in (vcs, url, commit)
+    ):
+        return None
+    if url.startswith("file:"):  # a clone on this computer: CI and other authors cannot install from it
+        return None
+    subdirectory = direct.get("subdirectory")
+    where = f"#subdirectory={subdirectory}" if isinstance(subdirectory, str) and subdirectory else ""
+    return f"cardsmith@{vcs}+{url}@{commit}{where}"
+
+
 def install_line() -> str:
     """What CI and authors install: this cardsmith, with the versions of the libraries that shape the decks."""
-    pins = [f"cardsmith=={__version__}"]
+    pins = [vcs_source() or f"cardsmith=={__version__}"]
     for name in SHAPING:
         try:
             pins.append(f"{name}=={metadata.version(name)}")
@@ -168,3 +198,14 @@ def write_tooling(folder: Path, ci: str | None = None) -> tuple[list[Path], list
     except OSError as exc:
         raise OutputError(f"cannot write {exc.filename or folder}: {exc.strerror or exc}") from None
     return written, notes
+
+
+def install_warning(written: list[Path]) -> str | None:
+    """The note `init` prints when the workflow it wrote installs cardsmith from PyPI, where it is not.
+
+    Only with the workflow (`--ci github`), which fails on its first run without it; the CONTRIBUTING.md
+    written without one says the same in its text.
+    """
+    if vcs_source() is not None or not any(path.as_posix().endswith(WORKFLOW.as_posix()) for path in written):
+        return None
+    return NOT_ON_PYPI.format(version=__version__)

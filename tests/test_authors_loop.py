@@ -208,7 +208,7 @@ def test_new_prefers_an_exact_title_and_suggests_close_ones(mini: Path) -> None:
     assert code == 0 and "    topic: Фаза 1 / Неделя 7-8 / Синтаксис\n" in out
     code, out, err = run("new", "--cards", str(mini), "Синтаксес")
     assert (code, out) == (1, "")
-    assert err.splitlines() == ["no topic matches 'Синтаксес'; closest:", "  Фаза 1 / Неделя 7-8 / Синтаксис"]
+    assert err.splitlines() == ["error: no topic matches 'Синтаксес'; closest:", "  Фаза 1 / Неделя 7-8 / Синтаксис"]
 
 
 # --- Proof-reading while a card is half-written -----------------------------------------------------

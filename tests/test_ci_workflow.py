@@ -158,6 +158,26 @@ def test_init_leaves_the_contributors_files_that_are_there_as_they_were(here: Pa
     assert "wrote .vscode/settings.json\n" in result.stdout
 
 
+def test_init_ci_github_on_an_existing_deck_adds_only_the_tooling(here: Path) -> None:
+    init("mydeck")
+    deck = {path: path.read_bytes() for path in (here / "mydeck").rglob("*") if path.is_file()}
+    (here / ".github").mkdir()
+    result = CliRunner().invoke(cli, ["init", "mydeck", "--ci", "github"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "wrote .github/workflows/decks.yml" in lines
+    assert "mydeck/deck.yaml exists: added only what contributors and CI use" in lines
+    assert "left CONTRIBUTING.md as it was (README, 'Contributors' tooling', says what cardsmith puts in it)" in lines
+    assert not any(line.startswith("next:") for line in lines)
+    assert {path: path.read_bytes() for path in (here / "mydeck").rglob("*") if path.is_file()} == deck
+    workflow = (here / ".github" / "workflows" / "decks.yml").read_text(encoding="utf-8")
+    assert "cardsmith build --check --cards mydeck --out mydeck-decks" in workflow
+    assert validate_workflow(here / ".github" / "workflows" / "decks.yml").returncode == 0
+    # Without --ci there is nothing to add: an existing deck is still refused.
+    again = CliRunner().invoke(cli, ["init", "mydeck"])
+    assert again.exit_code == 1 and "mydeck/deck.yaml already exists" in again.stderr
+
+
 def test_init_writes_a_contributing_guide_for_the_new_deck(here: Path) -> None:
     init("go-plan", "--title", "Go for beginners", "--ci", "github")
     guide = (here / "CONTRIBUTING.md").read_text(encoding="utf-8")

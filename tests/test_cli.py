@@ -235,7 +235,7 @@ def test_new_prints_a_skeleton_for_a_topic_found_by_part_of_its_title(mini: Path
         "",
     )
     code, _, err = run("new", "--cards", str(mini), "Фаза")
-    assert code == 1 and err.splitlines()[0] == "'Фаза' names 2 topics; give more of the path:"
+    assert code == 1 and err.splitlines()[0] == "error: 'Фаза' names 2 topics; give more of the path:"
 
 
 def test_new_appends_to_a_question_file_and_check_then_asks_for_the_text(mini: Path) -> None:

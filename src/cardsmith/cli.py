@@ -572,13 +572,13 @@ def new(cards_dir: Path, topic: str, card_type: str, card_id: str, append_to: Pa
     found = find_topics(project.curriculum, topic)
     if len(found) != 1:
         if found:
-            click.echo(f"'{topic}' names {len(found)} topics; give more of the path:", err=True)
+            click.echo(f"error: '{topic}' names {len(found)} topics; give more of the path:", err=True)
             for index in found:
                 click.echo(f"  {topic_path(project.curriculum, index)}", err=True)
         else:
             near = near_topics(project.curriculum, topic)
             hint = "; closest:" if near else "; see `cardsmith coverage` for the titles"
-            click.echo(f"no topic matches '{topic}'{hint}", err=True)
+            click.echo(f"error: no topic matches '{topic}'{hint}", err=True)
             for index in near:
                 click.echo(f"  {topic_path(project.curriculum, index)}", err=True)
         sys.exit(1)
@@ -620,6 +620,9 @@ def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> 
     With --curriculum, the project is made around a plan you already have: it is copied as it is,
     and init says what it found in it (phases, weeks, topics, sections that are not studied).
 
+    On a deck project that exists already, `init FOLDER --ci github` adds only the contributors'
+    files and the workflow, and leaves every file that is there as it was.
+
     \b
     Example:
         cardsmith init go-plan --title "Go for beginners"
@@ -630,7 +633,12 @@ def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> 
     from cardsmith.scaffold import init_from_plan, init_project
     from cardsmith.tooling import install_warning, write_tooling
 
-    written, notes = init_from_plan(folder, plan, title) if plan else (init_project(folder, title), [])
+    existing = ci is not None and plan is None and title is None and (folder / "deck.yaml").is_file()
+    if existing:  # a deck that has cards already gets only the contributors' files and the workflow
+        written: list[Path] = []
+        notes = [f"{folder / 'deck.yaml'} exists: added only what contributors and CI use"]
+    else:
+        written, notes = init_from_plan(folder, plan, title) if plan else (init_project(folder, title), [])
     tooling, kept = write_tooling(folder, ci)
     written, notes = written + tooling, notes + kept
     for path in written:
@@ -639,6 +647,8 @@ def init(folder: Path, title: str | None, plan: Path | None, ci: str | None) -> 
         click.echo(note)
     if warning := install_warning(tooling):
         click.echo(f"note: {warning}", err=True)
+    if existing:
+        return
     where = "" if folder == Path("cards") else f" --cards {folder} --out {folder.parent / (folder.name + '-decks')}"
     todo = f"write your plan in {folder / 'curriculum.md'} and check" if plan is None else "check"
     then = "" if plan is None else f", see the plan's topics with `cardsmith coverage --cards {folder}`, write cards"

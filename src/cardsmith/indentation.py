@@ -25,6 +25,15 @@ _ITEM_LINE = re.compile(r"( *)-(?= |$)")
 _BLOCK_HEADER = re.compile(rf"((?: *- +)* *)({_SIMPLE_KEY.pattern}) *: +([|>][1-9+-]{{0,2}}) *(?:#.*)?")
 
 
+# The line breaks PyYAML counts in its marks: the lines of a text are numbered as its errors number them.
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a text as YAML numbers them (a lone \\r, NEL and the Unicode separators break lines too)."""
+    return _BREAKS.split(text)
+
+
 def diagnose(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
     """An indentation problem that explains a YAML syntax error, if it is one."""
     return (
@@ -41,7 +50,7 @@ def _text_after_indicator(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pr
         return None
     if start is None or bad is None or start.line != bad.line:
         return None
-    indicator = text.split("\n")[start.line][start.column : bad.column].strip()
+    indicator = _lines(text)[start.line][start.column : bad.column].strip()
     return error(
         Location(path, bad.line + 1, bad.column + 1),
         f"text after '{indicator}' must start on the next line, indented (or drop the '{indicator}' for one-line text)",
@@ -50,7 +59,7 @@ def _text_after_indicator(path: str, text: str, exc: yaml.MarkedYAMLError) -> Pr
 
 def _unindented_block_text(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
     """`q: |` followed by text that is not indented more than `q`: the error comes on or after that text."""
-    lines = text.split("\n")
+    lines = _lines(text)
     for mark in (exc.context_mark, exc.problem_mark):
         if mark is None or mark.line >= len(lines) or not lines[mark.line].strip() or _KEY_LINE.match(lines[mark.line]):
             continue
@@ -74,7 +83,7 @@ def _unindented_at(path: str, line: int, indent: int, header: re.Match[str]) -> 
 
 def unindented_block_texts(path: str, text: str, root: yaml.Node) -> list[Problem]:
     """`q: |` followed by unindented text that YAML happens to read as a key (`Что такое: …`, `for x in y:`)."""
-    lines = text.split("\n")
+    lines = _lines(text)
     problems: list[Problem] = []
     stack = [root]
     while stack:
@@ -163,7 +172,7 @@ def _bad_indentation(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     the line as the previous value's continuation), and too few as a missing key or '-' at the line's start.
     """
     mark, what = exc.problem_mark, exc.problem or ""
-    lines = text.split("\n")
+    lines = _lines(text)
     if mark is None or mark.line >= len(lines):
         return None
     line = lines[mark.line]

@@ -158,14 +158,14 @@ def read_manifest(out_dir: Path) -> tuple[str, ...]:
     return tuple(line for line in text.split("\n") if line and not line.startswith("#"))
 
 
-def manifest_text(entries: Iterable[str]) -> bytes:
+def manifest_text(entries: Iterable[str], header: str = MANIFEST_HEADER) -> bytes:
     """The manifest listing these files (paths relative to the output folder): sorted, so rebuilds are byte-identical.
 
     A name that a line cannot hold (a line break in it, a `#` first, not UTF-8) is left out: that
     file is then never removed by a build.
     """
     lines = sorted({entry for entry in entries if _well_formed(entry) and _fits_a_line(entry)})
-    return (MANIFEST_HEADER + "".join(f"{line}\n" for line in lines)).encode("utf-8")
+    return (header + "".join(f"{line}\n" for line in lines)).encode("utf-8")
 
 
 def _fits_a_line(entry: str) -> bool:
@@ -181,6 +181,18 @@ def _well_formed(entry: str) -> bool:
     if not entry or any(c in entry for c in "\0\n\r\\") or entry.startswith("/"):
         return False
     return all(part not in ("", ".", "..") for part in entry.split("/"))
+
+
+def former_files(out_dir: Path, made: Iterable[str]) -> set[Path]:
+    """The files the folder's manifest lists that are not among `made`: each one a plain path inside the
+    folder, reached without a symbolic link (the site's obsolete files; a build also asks which exporter
+    claims each, in `manifest`)."""
+    keep = set(made)
+    return {
+        path
+        for entry in read_manifest(out_dir)
+        if _well_formed(entry) and entry not in keep and (path := _file_inside(out_dir, entry)) is not None
+    }
 
 
 def _claimed(entry: str, patterns: Iterable[str]) -> bool:

@@ -39,7 +39,7 @@ from cardsmith.exporters.base import deterministic_zip, plain
 from cardsmith.layout import lock_path
 from cardsmith.memo import Memo
 from cardsmith.model import BuiltDeck, Location, Progress, no_progress
-from cardsmith.outputs import MANIFEST, MANIFEST_HEADER, _file_inside, _well_formed, manifest_text, read_manifest
+from cardsmith.outputs import MANIFEST, MANIFEST_HEADER, former_files, manifest_text
 from cardsmith.preview import PAGE_CSS, page_start, phase_of, phases, preview_page
 from cardsmith.render import render_markdown
 
@@ -484,16 +484,8 @@ def site(cards_dir: Path, out_dir: Path | str, *, progress: Progress = no_progre
     _check_lock(cards_dir, prepared.plan.lock_text, prepared.plan.changes.summary())
     deck = prepared.plan.deck
     made = site_files(deck, release_notes(cards_dir), caches.fields)
-    manifest = manifest_text(made)
-    made[MANIFEST] = SITE_MANIFEST_HEADER.encode() + manifest[len(MANIFEST_HEADER.encode()) :]
-    obsolete = sorted(
-        {
-            path
-            for entry in read_manifest(out_dir)
-            if _well_formed(entry) and entry not in made and (path := _file_inside(out_dir, entry)) is not None
-        }
-        | set(files.stale_temporaries(out_dir))
-    )
+    made[MANIFEST] = manifest_text(made, SITE_MANIFEST_HEADER)
+    obsolete = sorted(former_files(out_dir, made) | set(files.stale_temporaries(out_dir)))
     written, unchanged = [], []
     with files.Staging() as staging:
         for name, data in sorted(made.items()):

@@ -498,9 +498,9 @@ def verify(questions: Iterable[Question], limits: Limits = Limits(), jobs: int |
             tally.problems.append(problem)
         elif question.python and not matches(parse_range(question.python)[0], version):
             tally.skipped += 1
-        elif any(not installed(module) for module in question.needs):
+        elif lacking := [module for module in question.needs if not installed(module)]:
             tally.skipped += 1
-            tally.missing.update(module for module in question.needs if not installed(module))
+            tally.missing.update(lacking)
         else:
             to_run.append(question)
     processes = _Processes()
